@@ -1,0 +1,83 @@
+#pragma once
+
+#include "backupmanifest.h"
+#include "backupnaming.h"
+
+#include "core/base/canceltoken.h"
+#include "core/profile/profile.h"
+
+#include <QDateTime>
+#include <QList>
+
+#include <optional>
+
+namespace ragdr::core {
+
+struct CopyState
+{
+    enum class State {
+        Ok,          // present, and its checksum matched when last checked
+        Unverified,  // present, never hashed there
+        Missing,     // not in this repository
+        Mismatch,    // present, but its size or checksum differs from the manifest
+        Unreachable, // the repository could not be listed
+    };
+    QString repository;
+    State state = State::Missing;
+    qint64 size = -1;
+    QString detail;
+
+    static QString name(State state);
+};
+
+// One backup as seen across the repositories of its region.
+struct BackupEntry
+{
+    QString id;
+    QString fileName;
+    QString region;
+    qint64 size = -1;
+    QDateTime createdAt; // when the dump finished (manifest), else the file's time
+    std::optional<BackupManifest> manifest;
+    QString manifestProblem; // a manifest that exists but cannot be read
+    QList<CopyState> copies; // one per repository, in profile order; the first is the primary
+    bool isLatest = false;
+
+    bool inPrimary() const;
+    const VerificationRecord *lastVerification() const;
+    bool isVerifiedGood() const;
+    bool isCorrupt() const;
+    QString verificationText() const; // "full: passed", "never verified", "CORRUPT (quick): …"
+    QString copiesText() const;       // "2/2 ok", "1/2 ok; mirror missing"
+    int goodCopies() const;
+};
+
+struct RegionListing
+{
+    QString region;
+    QList<BackupEntry> entries; // newest first
+    QStringList problems;       // repositories that could not be listed, and why
+    QString latestTarget;       // the file the "latest" link points to; empty if none
+    QString latestProblem;      // e.g. the latest name is a regular file ragdr did not make
+
+    bool complete() const { return problems.isEmpty(); }
+    const BackupEntry *newestVerified() const;
+    // An id ("rag_backup_2026-11-24"), a file name, "latest", or an unambiguous prefix.
+    Result<const BackupEntry *> find(const QString &key) const;
+};
+
+class BackupCatalog final
+{
+public:
+    static Result<RegionListing> list(const Profile &profile, const Region &region,
+                                      const CancelToken &cancel);
+
+    // Points the profile's "latest" name in the primary repository at the newest verified backup
+    // (atomically: a new link renamed over the old). Removes the link when no backup is verified
+    // good, so that the runbook's plain pg_restore never restores a backup known to be bad.
+    // Returns the file it now points to, empty when none.
+    static Result<QString> updateLatestLink(const Profile &profile, const Region &region,
+                                            const RegionListing &listing);
+};
+
+} // namespace ragdr::core

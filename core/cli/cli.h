@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QStringList>
+
+namespace ragdr::core {
+
+// The ragdr command line: parses arguments, runs the operation through the same runner as the
+// console, prints a person's text or --json, and returns the exit code of DESIGN.md
+// (0 done, 1 failed, 2 bad input, 3 refused).
+class Cli final
+{
+public:
+    static int run(const QStringList &arguments);
+};
+
+} // namespace ragdr::core

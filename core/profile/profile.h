@@ -1,0 +1,149 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace ragdr::core {
+
+// Where a secret comes from. A profile never holds a secret itself.
+struct SecretRef
+{
+    enum class Source {
+        None,     // nothing from ragdr: libpq finds it itself (~/.pgpass, client certificates)
+        File,     // a file readable only by its owner (0600), like a kubeconfig tokenFile
+        Keychain, // the OS keychain (QtKeychain), under service "ragdr" and this key
+    };
+    Source source = Source::None;
+    QString location; // the file path or the keychain key
+
+    QString describe() const;
+};
+
+struct DatabaseConfig
+{
+    QString host;
+    int port = 5432;
+    QString name;
+    QString user;
+    QString sslmode; // empty: libpq's default
+    SecretRef password;
+    int connectTimeoutSecs = 10;
+
+    QString describe() const; // "rag_app@host:5432/rag", no secret
+};
+
+struct RepositoryConfig
+{
+    enum class Kind { Local, Rclone };
+    QString name;
+    Kind kind = Kind::Local;
+    QString location;    // a directory, or an rclone "remote:path"
+    QString rcloneConfig; // empty: rclone's default config
+
+    QString describe() const;
+};
+
+struct KubeTarget
+{
+    QString context;
+    QString ns;
+    QString kubeconfig; // empty: $KUBECONFIG or ~/.kube/config
+};
+
+struct Region
+{
+    QString name;
+    KubeTarget kube;
+    DatabaseConfig database;
+    std::optional<DatabaseConfig> verifyDatabase; // where deep verification restores; default: database
+    QList<RepositoryConfig> repositories;         // the first is the primary and is local
+
+    const RepositoryConfig &primaryRepository() const { return repositories.constFirst(); }
+};
+
+struct RetentionPolicy
+{
+    std::optional<int> keepLast;        // keep the newest N backups
+    std::optional<qint64> maxAgeSecs;   // keep backups younger than this
+    bool isSet() const { return keepLast || maxAgeSecs; }
+};
+
+struct BackupPolicy
+{
+    QString naming = QStringLiteral("rag_backup_%F.dump");
+    QString latestName = QStringLiteral("rag_backup_latest.dump");
+    std::optional<int> compression; // pg_dump -Z; unset: pg_dump's default, as the runbook runs it
+    QString verifyAfterBackup = QStringLiteral("full"); // quick | full (deep: run verify)
+    RetentionPolicy retention;
+};
+
+// Which tables hold the RAG data, for the counts and the similarity check.
+struct RagSchema
+{
+    QString documentsTable;
+    QString chunksTable;
+    QString chunkIdColumn = QStringLiteral("id");
+    QString embeddingsTable;
+    QString embeddingColumn = QStringLiteral("embedding");
+    QString embeddingChunkKey = QStringLiteral("chunk_id");
+
+    bool hasEmbeddings() const { return !embeddingsTable.isEmpty(); }
+};
+
+struct DeploymentSpec
+{
+    QString name;
+    QString selector;
+    int normalReplicas = 1;
+    int recoveryReplicas = 1;
+};
+
+struct LlmEndpoint
+{
+    QString name;
+    QString url;
+    QString model;
+    QString embeddingModel;
+    SecretRef key;
+};
+
+struct Contact
+{
+    QString role;
+    QString email;
+};
+
+struct ChecklistItem
+{
+    QString id;
+    QString title;
+    QString owner;
+    QString check; // what ragdr runs to produce evidence; empty: a manual step
+    QString gate;  // "", "confirm" or "typed-confirm"
+};
+
+struct Profile
+{
+    QString path; // the file it was read from
+    QString service;
+    QString environment;
+    bool readOnly = false;
+    QString dataDir; // journal and local state; empty: the user's data directory
+    qint64 rpoSecs = 24 * 3600;
+    qint64 rtoSecs = 3600;
+    BackupPolicy backup;
+    RagSchema schema;
+    QList<Region> regions;
+    QList<DeploymentSpec> deployments;
+    QList<LlmEndpoint> llmEndpoints;
+    QList<Contact> contacts;
+    QList<ChecklistItem> checklist;
+
+    const Region *region(const QString &name) const;
+    QStringList regionNames() const;
+    QString displayName() const; // "rag-document-search (production)"
+};
+
+} // namespace ragdr::core

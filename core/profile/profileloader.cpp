@@ -1,0 +1,524 @@
+#include "profileloader.h"
+
+#include "core/base/duration.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+
+#include <utility>
+
+#include <yaml-cpp/yaml.h>
+
+namespace ragdr::core {
+
+namespace {
+
+// Thrown inside this file only; loadText turns it into an Error.
+struct ParseFailure
+{
+    int line;
+    int column;
+    QString message;
+};
+
+QString nodeKind(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Null:
+        return QStringLiteral("nothing");
+    case YAML::NodeType::Scalar:
+        return QStringLiteral("\"%1\"").arg(QString::fromStdString(node.Scalar()));
+    case YAML::NodeType::Sequence:
+        return QStringLiteral("a list");
+    case YAML::NodeType::Map:
+        return QStringLiteral("a map");
+    case YAML::NodeType::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+[[noreturn]] void failAt(const YAML::Mark &mark, const QString &message)
+{
+    throw ParseFailure{mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1,
+                       message};
+}
+
+// A YAML map being read: tracks the keys used so that the rest can be reported as unknown.
+class MapReader final
+{
+public:
+    MapReader(const YAML::Node &node, QString path, const YAML::Mark &parentMark)
+        : m_node(node)
+        , m_path(std::move(path))
+    {
+        if (!node.IsMap()) {
+            failAt(node.IsDefined() && !node.IsNull() ? node.Mark() : parentMark,
+                   QStringLiteral("%1: expected a map of key: value lines, found %2")
+                       .arg(m_path, nodeKind(node)));
+        }
+        QHash<QString, YAML::Mark> seen;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (!it->first.IsScalar())
+                failAt(it->first.Mark(), QStringLiteral("%1: keys must be plain words").arg(m_path));
+            const QString key = QString::fromStdString(it->first.Scalar());
+            if (seen.contains(key)) {
+                failAt(it->first.Mark(), QStringLiteral("%1: duplicate key \"%2\" (first at line %3)")
+                                             .arg(m_path, key)
+                                             .arg(seen.value(key).line + 1));
+            }
+            seen.insert(key, it->first.Mark());
+        }
+    }
+
+    YAML::Mark mark() const { return m_node.Mark(); }
+    QString path(const QString &key) const { return m_path + QLatin1Char('.') + key; }
+
+    bool has(const QString &key)
+    {
+        m_known.insert(key);
+        const YAML::Node n = std::as_const(m_node)[key.toStdString()];
+        return n.IsDefined() && !n.IsNull();
+    }
+
+    YAML::Node node(const QString &key)
+    {
+        m_known.insert(key);
+        return std::as_const(m_node)[key.toStdString()];
+    }
+
+    YAML::Node required(const QString &key)
+    {
+        YAML::Node n = node(key);
+        if (!n.IsDefined() || n.IsNull())
+            failAt(mark(), QStringLiteral("%1: missing required key \"%2\"").arg(m_path, key));
+        return n;
+    }
+
+    QString string(const QString &key)
+    {
+        return scalar(required(key), path(key));
+    }
+
+    QString string(const QString &key, const QString &fallback)
+    {
+        return has(key) ? scalar(node(key), path(key)) : fallback;
+    }
+
+    int integer(const QString &key, int min, int max)
+    {
+        return toInt(required(key), path(key), min, max);
+    }
+
+    std::optional<int> optionalInteger(const QString &key, int min, int max)
+    {
+        if (!has(key))
+            return std::nullopt;
+        return toInt(node(key), path(key), min, max);
+    }
+
+    bool boolean(const QString &key, bool fallback)
+    {
+        if (!has(key))
+            return fallback;
+        const YAML::Node n = node(key);
+        const QString s = scalar(n, path(key));
+        if (s == QLatin1String("true"))
+            return true;
+        if (s == QLatin1String("false"))
+            return false;
+        failAt(n.Mark(), QStringLiteral("%1: expected true or false, found \"%2\"").arg(path(key), s));
+    }
+
+    std::optional<qint64> duration(const QString &key)
+    {
+        if (!has(key))
+            return std::nullopt;
+        const YAML::Node n = node(key);
+        const QString s = scalar(n, path(key));
+        const auto secs = parseDuration(s);
+        if (!secs || *secs <= 0) {
+            failAt(n.Mark(), QStringLiteral("%1: expected a duration such as 30m, 24h or 7d, found \"%2\"")
+                                 .arg(path(key), s));
+        }
+        return secs;
+    }
+
+    QString oneOf(const QString &key, const QStringList &choices, const QString &fallback)
+    {
+        if (!has(key))
+            return fallback;
+        const YAML::Node n = node(key);
+        const QString s = scalar(n, path(key));
+        if (!choices.contains(s)) {
+            failAt(n.Mark(), QStringLiteral("%1: expected one of %2, found \"%3\"")
+                                 .arg(path(key), choices.join(QStringLiteral(", ")), s));
+        }
+        return s;
+    }
+
+    // Every key must have been asked for: anything else is a typo or belongs elsewhere.
+    void finish() const
+    {
+        for (auto it = m_node.begin(); it != m_node.end(); ++it) {
+            const QString key = QString::fromStdString(it->first.Scalar());
+            if (!m_known.contains(key)) {
+                QStringList known(m_known.cbegin(), m_known.cend());
+                known.sort();
+                failAt(it->first.Mark(), QStringLiteral("%1: unknown key \"%2\" (expected one of: %3)")
+                                             .arg(m_path, key, known.join(QStringLiteral(", "))));
+            }
+        }
+    }
+
+    static QString scalar(const YAML::Node &n, const QString &path)
+    {
+        if (!n.IsScalar())
+            failAt(n.Mark(), QStringLiteral("%1: expected a text value, found %2").arg(path, nodeKind(n)));
+        return QString::fromStdString(n.Scalar());
+    }
+
+    static int toInt(const YAML::Node &n, const QString &path, int min, int max)
+    {
+        bool ok = false;
+        const int v = n.IsScalar() ? QString::fromStdString(n.Scalar()).toInt(&ok) : 0;
+        if (!ok || v < min || v > max) {
+            failAt(n.Mark(), QStringLiteral("%1: expected a whole number from %2 to %3, found %4")
+                                 .arg(path)
+                                 .arg(min)
+                                 .arg(max)
+                                 .arg(nodeKind(n)));
+        }
+        return v;
+    }
+
+private:
+    YAML::Node m_node;
+    QString m_path;
+    QSet<QString> m_known;
+};
+
+// Iterates a YAML list, failing with a position when it is not one.
+template<typename Fn>
+void forEachItem(const YAML::Node &list, const QString &path, const YAML::Mark &parentMark, Fn fn)
+{
+    if (!list.IsSequence()) {
+        failAt(list.IsDefined() && !list.IsNull() ? list.Mark() : parentMark,
+               QStringLiteral("%1: expected a list of \"- ...\" items, found %2").arg(path, nodeKind(list)));
+    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+        fn(list[i], QStringLiteral("%1[%2]").arg(path).arg(i));
+}
+
+class Parser final
+{
+public:
+    explicit Parser(QString baseDir)
+        : m_baseDir(std::move(baseDir))
+    {}
+
+    Profile parse(const YAML::Node &root)
+    {
+        Profile p;
+        MapReader top(root, QStringLiteral("profile"), root.Mark());
+        const YAML::Node version = top.required(QStringLiteral("ragdr_profile"));
+        MapReader::toInt(version, QStringLiteral("ragdr_profile"), 1, 1);
+        p.service = top.string(QStringLiteral("service"));
+        p.environment = top.string(QStringLiteral("environment"), {});
+        p.readOnly = top.boolean(QStringLiteral("read_only"), false);
+        if (top.has(QStringLiteral("data_dir")))
+            p.dataDir = resolvePath(top.string(QStringLiteral("data_dir")));
+        if (top.has(QStringLiteral("targets"))) {
+            MapReader targets(top.node(QStringLiteral("targets")), QStringLiteral("targets"), top.mark());
+            p.rpoSecs = targets.duration(QStringLiteral("rpo")).value_or(p.rpoSecs);
+            p.rtoSecs = targets.duration(QStringLiteral("rto")).value_or(p.rtoSecs);
+            targets.finish();
+        }
+        if (top.has(QStringLiteral("backup")))
+            p.backup = parseBackup(top.node(QStringLiteral("backup")), top.mark());
+        if (top.has(QStringLiteral("schema")))
+            p.schema = parseSchema(top.node(QStringLiteral("schema")), top.mark());
+        forEachItem(top.required(QStringLiteral("regions")), QStringLiteral("regions"), top.mark(),
+                    [&](const YAML::Node &n, const QString &path) {
+                        Region r = parseRegion(n, path, top.mark());
+                        if (p.region(r.name))
+                            failAt(n.Mark(), QStringLiteral("%1: region \"%2\" is defined twice").arg(path, r.name));
+                        p.regions.append(std::move(r));
+                    });
+        if (p.regions.isEmpty())
+            failAt(top.mark(), QStringLiteral("regions: at least one region is needed"));
+        if (top.has(QStringLiteral("deployments"))) {
+            forEachItem(top.node(QStringLiteral("deployments")), QStringLiteral("deployments"), top.mark(),
+                        [&](const YAML::Node &n, const QString &path) {
+                            p.deployments.append(parseDeployment(n, path, top.mark()));
+                        });
+        }
+        if (top.has(QStringLiteral("llm")))
+            p.llmEndpoints = parseLlm(top.node(QStringLiteral("llm")), top.mark());
+        if (top.has(QStringLiteral("contacts"))) {
+            forEachItem(top.node(QStringLiteral("contacts")), QStringLiteral("contacts"), top.mark(),
+                        [&](const YAML::Node &n, const QString &path) {
+                            MapReader m(n, path, top.mark());
+                            p.contacts.append({m.string(QStringLiteral("role")), m.string(QStringLiteral("email"))});
+                            m.finish();
+                        });
+        }
+        if (top.has(QStringLiteral("checklist"))) {
+            forEachItem(top.node(QStringLiteral("checklist")), QStringLiteral("checklist"), top.mark(),
+                        [&](const YAML::Node &n, const QString &path) {
+                            MapReader m(n, path, top.mark());
+                            ChecklistItem item;
+                            item.id = m.string(QStringLiteral("id"));
+                            item.title = m.string(QStringLiteral("title"));
+                            item.owner = m.string(QStringLiteral("owner"), {});
+                            item.check = m.string(QStringLiteral("check"), {});
+                            item.gate = m.oneOf(QStringLiteral("gate"),
+                                                {QStringLiteral("confirm"), QStringLiteral("typed-confirm")}, {});
+                            m.finish();
+                            p.checklist.append(item);
+                        });
+        }
+        top.finish();
+        return p;
+    }
+
+private:
+    QString resolvePath(const QString &path) const
+    {
+        QString expanded = path;
+        if (expanded.startsWith(QLatin1String("~/")))
+            expanded = QDir::homePath() + expanded.mid(1);
+        return QDir::cleanPath(QDir(m_baseDir).absoluteFilePath(expanded));
+    }
+
+    SecretRef parseSecret(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, path, parentMark);
+        SecretRef ref;
+        const bool file = m.has(QStringLiteral("file"));
+        const bool keychain = m.has(QStringLiteral("keychain"));
+        if (file == keychain) {
+            failAt(m.mark(), QStringLiteral("%1: expected exactly one of \"file: PATH\" or \"keychain: KEY\"")
+                                 .arg(path));
+        }
+        if (file) {
+            ref.source = SecretRef::Source::File;
+            ref.location = resolvePath(m.string(QStringLiteral("file")));
+        } else {
+            ref.source = SecretRef::Source::Keychain;
+            ref.location = m.string(QStringLiteral("keychain"));
+        }
+        m.finish();
+        return ref;
+    }
+
+    DatabaseConfig parseDatabase(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, path, parentMark);
+        DatabaseConfig db;
+        db.host = m.string(QStringLiteral("host"));
+        db.port = m.optionalInteger(QStringLiteral("port"), 1, 65535).value_or(5432);
+        db.name = m.string(QStringLiteral("name"));
+        db.user = m.string(QStringLiteral("user"));
+        db.sslmode = m.oneOf(QStringLiteral("sslmode"),
+                             {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                              QStringLiteral("require"), QStringLiteral("verify-ca"),
+                              QStringLiteral("verify-full")},
+                             {});
+        db.connectTimeoutSecs = m.optionalInteger(QStringLiteral("connect_timeout"), 1, 600).value_or(10);
+        if (m.has(QStringLiteral("password")))
+            db.password = parseSecret(m.node(QStringLiteral("password")), m.path(QStringLiteral("password")), m.mark());
+        m.finish();
+        return db;
+    }
+
+    RepositoryConfig parseRepository(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, path, parentMark);
+        RepositoryConfig repo;
+        repo.name = m.string(QStringLiteral("name"));
+        const bool local = m.has(QStringLiteral("path"));
+        const bool rclone = m.has(QStringLiteral("rclone"));
+        if (local == rclone) {
+            failAt(m.mark(), QStringLiteral("%1: expected exactly one of \"path: DIRECTORY\" or "
+                                            "\"rclone: REMOTE:PATH\"")
+                                 .arg(path));
+        }
+        if (local) {
+            repo.kind = RepositoryConfig::Kind::Local;
+            repo.location = resolvePath(m.string(QStringLiteral("path")));
+        } else {
+            repo.kind = RepositoryConfig::Kind::Rclone;
+            repo.location = m.string(QStringLiteral("rclone"));
+            if (!repo.location.contains(QLatin1Char(':'))) {
+                failAt(m.node(QStringLiteral("rclone")).Mark(),
+                       QStringLiteral("%1.rclone: expected REMOTE:PATH, found \"%2\"").arg(path, repo.location));
+            }
+        }
+        if (m.has(QStringLiteral("rclone_config")))
+            repo.rcloneConfig = resolvePath(m.string(QStringLiteral("rclone_config")));
+        m.finish();
+        return repo;
+    }
+
+    Region parseRegion(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, path, parentMark);
+        Region r;
+        r.name = m.string(QStringLiteral("name"));
+        {
+            MapReader kube(m.required(QStringLiteral("kube")), m.path(QStringLiteral("kube")), m.mark());
+            r.kube.context = kube.string(QStringLiteral("context"));
+            r.kube.ns = kube.string(QStringLiteral("namespace"));
+            if (kube.has(QStringLiteral("kubeconfig")))
+                r.kube.kubeconfig = resolvePath(kube.string(QStringLiteral("kubeconfig")));
+            kube.finish();
+        }
+        r.database = parseDatabase(m.required(QStringLiteral("database")), m.path(QStringLiteral("database")), m.mark());
+        if (m.has(QStringLiteral("verify_database"))) {
+            r.verifyDatabase = parseDatabase(m.node(QStringLiteral("verify_database")),
+                                             m.path(QStringLiteral("verify_database")), m.mark());
+        }
+        QSet<QString> names;
+        forEachItem(m.required(QStringLiteral("repositories")), m.path(QStringLiteral("repositories")), m.mark(),
+                    [&](const YAML::Node &item, const QString &itemPath) {
+                        RepositoryConfig repo = parseRepository(item, itemPath, m.mark());
+                        if (names.contains(repo.name))
+                            failAt(item.Mark(), QStringLiteral("%1: repository \"%2\" is listed twice").arg(itemPath, repo.name));
+                        names.insert(repo.name);
+                        r.repositories.append(repo);
+                    });
+        if (r.repositories.isEmpty())
+            failAt(m.mark(), QStringLiteral("%1.repositories: at least one repository is needed").arg(path));
+        if (r.repositories.constFirst().kind != RepositoryConfig::Kind::Local) {
+            failAt(m.node(QStringLiteral("repositories"))[0].Mark(),
+                   QStringLiteral("%1.repositories[0]: the first repository is where pg_dump writes and "
+                                  "must be a local directory (path: ...)")
+                       .arg(path));
+        }
+        m.finish();
+        return r;
+    }
+
+    BackupPolicy parseBackup(const YAML::Node &n, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, QStringLiteral("backup"), parentMark);
+        BackupPolicy b;
+        b.naming = m.string(QStringLiteral("naming"), b.naming);
+        if (!b.naming.endsWith(QLatin1String(".dump")) || b.naming.contains(QLatin1Char('/'))) {
+            failAt(m.node(QStringLiteral("naming")).Mark(),
+                   QStringLiteral("backup.naming: expected a file name ending in .dump, such as "
+                                  "rag_backup_%F.dump, found \"%1\"")
+                       .arg(b.naming));
+        }
+        b.latestName = m.string(QStringLiteral("latest"), b.latestName);
+        b.compression = m.optionalInteger(QStringLiteral("compression"), 0, 9);
+        b.verifyAfterBackup = m.oneOf(QStringLiteral("verify_after_backup"),
+                                      {QStringLiteral("quick"), QStringLiteral("full")},
+                                      b.verifyAfterBackup);
+        if (m.has(QStringLiteral("retention"))) {
+            MapReader ret(m.node(QStringLiteral("retention")), QStringLiteral("backup.retention"), m.mark());
+            b.retention.keepLast = ret.optionalInteger(QStringLiteral("keep_last"), 1, 100000);
+            b.retention.maxAgeSecs = ret.duration(QStringLiteral("max_age"));
+            ret.finish();
+        }
+        m.finish();
+        return b;
+    }
+
+    RagSchema parseSchema(const YAML::Node &n, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, QStringLiteral("schema"), parentMark);
+        RagSchema s;
+        s.documentsTable = m.string(QStringLiteral("documents"));
+        s.chunksTable = m.string(QStringLiteral("chunks"));
+        s.chunkIdColumn = m.string(QStringLiteral("chunk_id"), s.chunkIdColumn);
+        if (m.has(QStringLiteral("embeddings"))) {
+            MapReader e(m.node(QStringLiteral("embeddings")), QStringLiteral("schema.embeddings"), m.mark());
+            s.embeddingsTable = e.string(QStringLiteral("table"));
+            s.embeddingColumn = e.string(QStringLiteral("column"), s.embeddingColumn);
+            s.embeddingChunkKey = e.string(QStringLiteral("chunk_key"), s.embeddingChunkKey);
+            e.finish();
+        }
+        m.finish();
+        return s;
+    }
+
+    DeploymentSpec parseDeployment(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, path, parentMark);
+        DeploymentSpec d;
+        d.name = m.string(QStringLiteral("name"));
+        d.selector = m.string(QStringLiteral("selector"), QStringLiteral("app=") + d.name);
+        MapReader replicas(m.required(QStringLiteral("replicas")), m.path(QStringLiteral("replicas")), m.mark());
+        d.normalReplicas = replicas.integer(QStringLiteral("normal"), 0, 10000);
+        d.recoveryReplicas = replicas.integer(QStringLiteral("recovery"), 0, 10000);
+        replicas.finish();
+        m.finish();
+        return d;
+    }
+
+    QList<LlmEndpoint> parseLlm(const YAML::Node &n, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, QStringLiteral("llm"), parentMark);
+        m.oneOf(QStringLiteral("provider"), {QStringLiteral("gemini")}, QStringLiteral("gemini"));
+        QList<LlmEndpoint> endpoints;
+        forEachItem(m.required(QStringLiteral("endpoints")), QStringLiteral("llm.endpoints"), m.mark(),
+                    [&](const YAML::Node &item, const QString &path) {
+                        MapReader e(item, path, m.mark());
+                        LlmEndpoint ep;
+                        ep.name = e.string(QStringLiteral("name"));
+                        ep.url = e.string(QStringLiteral("url"));
+                        ep.model = e.string(QStringLiteral("model"));
+                        ep.embeddingModel = e.string(QStringLiteral("embedding_model"), {});
+                        if (e.has(QStringLiteral("key")))
+                            ep.key = parseSecret(e.node(QStringLiteral("key")), e.path(QStringLiteral("key")), e.mark());
+                        e.finish();
+                        endpoints.append(ep);
+                    });
+        m.finish();
+        return endpoints;
+    }
+
+    QString m_baseDir;
+};
+
+} // namespace
+
+Result<Profile> ProfileLoader::loadFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return fail(Error::badInput(
+            QStringLiteral("cannot read profile %1: %2").arg(path, file.errorString())));
+    }
+    return loadText(file.readAll(), QFileInfo(path).absoluteFilePath());
+}
+
+Result<Profile> ProfileLoader::loadText(const QByteArray &yaml, const QString &path)
+{
+    const QString where = QFileInfo(path).absoluteFilePath();
+    try {
+        const YAML::Node root = YAML::Load(yaml.toStdString());
+        Parser parser(QFileInfo(path).absolutePath());
+        Profile profile = parser.parse(root);
+        profile.path = where;
+        return profile;
+    } catch (const ParseFailure &f) {
+        return fail(Error::badInput(QStringLiteral("%1:%2:%3: %4").arg(where).arg(f.line).arg(f.column).arg(f.message),
+                                    QStringLiteral("nothing was done with this profile")));
+    } catch (const YAML::Exception &e) {
+        const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+        const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
+        return fail(Error::badInput(QStringLiteral("%1:%2:%3: YAML syntax error: %4")
+                                        .arg(where)
+                                        .arg(line)
+                                        .arg(column)
+                                        .arg(QString::fromStdString(e.msg)),
+                                    QStringLiteral("nothing was done with this profile")));
+    }
+}
+
+} // namespace ragdr::core
