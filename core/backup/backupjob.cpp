@@ -139,7 +139,9 @@ OperationResult BackupJob::run(const Progress &progress) const
     QList<DumpProgress::Table> weights;
     if (monitor) {
         auto rows = (*monitor)->query(QStringLiteral(
-            "SELECT n.nspname || '.' || c.relname, pg_relation_size(c.oid), greatest(c.reltuples, 0) "
+            // From the catalog only: pg_relation_size would wait behind a lock on the table.
+            "SELECT n.nspname || '.' || c.relname, c.relpages::bigint * current_setting('block_size')::bigint, "
+            "greatest(c.reltuples, 0) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'"));
         if (rows) {

@@ -124,30 +124,27 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
         return out;
     }
     out.size = info.size();
+    // The header first: for a file that is no archive at all, that is the reason worth reading.
+    bool readable = false;
     if (out.size == 0) {
-        checks.corrupt(QStringLiteral("file"), QStringLiteral("the file is empty (0 bytes)"));
-    } else if (manifest && manifest->size >= 0 && out.size != manifest->size) {
-        checks.corrupt(QStringLiteral("file"),
+        checks.corrupt(QStringLiteral("header"), QStringLiteral("the file is empty (0 bytes)"));
+    } else if (auto header = DumpArchive::readHeader(path)) {
+        out.header = *header;
+        readable = true;
+        checks.pass(QStringLiteral("header"),
+                    QStringLiteral("PGDMP custom format, archive version %1").arg(header->version()));
+    } else {
+        checks.corrupt(QStringLiteral("header"), header.error().message);
+    }
+    if (manifest && manifest->size >= 0 && out.size != manifest->size) {
+        checks.corrupt(QStringLiteral("size"),
                        QStringLiteral("the file has %1 bytes, the manifest records %2%3 (%4)")
                            .arg(out.size)
                            .arg(manifest->size)
                            .arg(adoptedNote, out.size < manifest->size ? QStringLiteral("cut short")
                                                                       : QStringLiteral("bytes added")));
-    } else {
-        checks.pass(QStringLiteral("file"), QStringLiteral("%1 bytes").arg(out.size));
-    }
-
-    bool readable = out.size > 0;
-    if (readable) {
-        auto header = DumpArchive::readHeader(path);
-        if (header) {
-            out.header = *header;
-            checks.pass(QStringLiteral("header"),
-                        QStringLiteral("PGDMP custom format, archive version %1").arg(header->version()));
-        } else {
-            readable = false;
-            checks.corrupt(QStringLiteral("header"), header.error().message);
-        }
+    } else if (manifest && manifest->size >= 0) {
+        checks.pass(QStringLiteral("size"), QStringLiteral("%1 bytes, as recorded").arg(out.size));
     }
 
     auto pgRestore = PgTools::locate(QStringLiteral("pg_restore"));
@@ -454,6 +451,7 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
                                                                       : QString::fromLatin1(fv.sha256);
     QList<CopyRecord> copies;
     QStringList badCopies;
+    QStringList missingCopies;
     for (int i = 0; i < m_region.repositories.size(); ++i) {
         const RepositoryConfig &config = m_region.repositories.at(i);
         const CopyState &state = entry.copies.value(i);
@@ -485,11 +483,19 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
                 rec.size = state.size;
                 rec.state = reference.isEmpty() || reference.toLatin1() == *sha ? QStringLiteral("ok")
                                                                                 : QStringLiteral("mismatch");
-                if (rec.state == QLatin1String("mismatch"))
-                    rec.detail = QStringLiteral("sha256 %1 here, %2 expected").arg(rec.sha256.left(12), reference.left(12));
+                if (rec.state == QLatin1String("mismatch")) {
+                    rec.detail = manifest && !manifest->sha256.isEmpty()
+                                     ? QStringLiteral("sha256 %1 here, %2 expected").arg(rec.sha256.left(12), reference.left(12))
+                                     : QStringLiteral("sha256 %1 here, %2 in the primary copy; no manifest says which "
+                                                      "is intact")
+                                           .arg(rec.sha256.left(12), reference.left(12));
+                }
             }
         }
-        if (rec.state != QLatin1String("ok")) {
+        if (rec.state == QLatin1String("missing") && i > 0) {
+            // Not damage: the copy was never made there (a runbook dump) or was removed.
+            missingCopies.append(config.name);
+        } else if (rec.state != QLatin1String("ok")) {
             badCopies.append(QStringLiteral("%1: %2%3").arg(config.name, rec.state,
                                                             rec.detail.isEmpty() ? QString() : QStringLiteral(" (") + rec.detail + QLatin1Char(')')));
         }
@@ -558,11 +564,20 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
                           untouched),
             evidence);
     } else {
-        QString msg = QStringLiteral("%1 passed; %2 cop%3 ok").arg(what).arg(copies.size()).arg(copies.size() == 1 ? QStringLiteral("y") : QStringLiteral("ies"));
+        QString msg = QStringLiteral("%1 passed; %2 of %3 copies ok")
+                          .arg(what)
+                          .arg(copies.size() - missingCopies.size())
+                          .arg(copies.size());
+        if (!missingCopies.isEmpty())
+            msg += QStringLiteral(" (none in %1)").arg(missingCopies.join(QStringLiteral(", ")));
         if (!fv.record.unchecked.isEmpty())
             msg += QStringLiteral("; not checked: %1").arg(fv.record.unchecked.join(QStringLiteral("; ")));
         result = OperationResult::success(msg, evidence);
         result.untouched = untouched;
+    }
+    if (!missingCopies.isEmpty()) {
+        warnings.append(QStringLiteral("no copy in %1: the backup is not redundant there")
+                            .arg(missingCopies.join(QStringLiteral(", "))));
     }
     result.warnings = warnings;
     return result;

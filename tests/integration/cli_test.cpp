@@ -1,0 +1,135 @@
+// The ragdr command line, run as a user would run it, against the drill sandbox.
+#include "testdatabase.h"
+#include "testsandbox.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+#include <gtest/gtest.h>
+
+using namespace ragdr;
+using namespace ragdr::test;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+CliRun runRagdr(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(RAGDR_BIN_DIR "/ragdr"), args);
+    p.waitForFinished(300000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+class CliTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_dir = makeTempDir();
+        const QString sandbox = TestSandbox::shared().environment().dir();
+        QFile in(TestSandbox::shared().environment().profilePath());
+        ASSERT_TRUE(in.open(QIODevice::ReadOnly));
+        QString text = QString::fromUtf8(in.readAll());
+        const QString tmp = m_dir->path();
+        text.replace(QStringLiteral("path: backups/primary"), QStringLiteral("path: %1/primary").arg(tmp));
+        text.replace(sandbox + QStringLiteral("/backups/mirror"), tmp + QStringLiteral("/mirror"));
+        text.replace(QStringLiteral("rclone_config: rclone.conf"), QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
+        text.replace(QStringLiteral("{file: secrets/"), QStringLiteral("{file: %1/secrets/").arg(sandbox));
+        text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(tmp));
+        text.replace(QStringLiteral("      name: rag\n"), QStringLiteral("      name: %1\n").arg(m_db.name()));
+        m_profile = tmp + QStringLiteral("/profile.yaml");
+        QFile out(m_profile);
+        ASSERT_TRUE(out.open(QIODevice::WriteOnly));
+        out.write(text.toUtf8());
+    }
+
+    QStringList with(const QStringList &args) const { return QStringList{QStringLiteral("--profile"), m_profile} + args; }
+
+    TestDatabase m_db{300};
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_profile;
+};
+
+} // namespace
+
+TEST_F(CliTest, BackupListVerifyAsJson)
+{
+    const CliRun backup = runRagdr(with({QStringLiteral("backup"), QStringLiteral("--json")}));
+    ASSERT_EQ(backup.exitCode, 0) << qPrintable(backup.err);
+    const QJsonObject result = backup.json();
+    EXPECT_EQ(result.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+    const QString file = result.value(QStringLiteral("evidence")).toObject().value(QStringLiteral("file")).toString();
+    EXPECT_TRUE(QFileInfo::exists(file)) << qPrintable(file);
+    EXPECT_TRUE(QFileInfo(file).fileName().startsWith(QStringLiteral("rag_backup_")));
+
+    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json")}));
+    ASSERT_EQ(list.exitCode, 0) << qPrintable(list.err);
+    const QJsonArray regions = list.json().value(QStringLiteral("regions")).toArray();
+    ASSERT_EQ(regions.size(), 1);
+    const QJsonArray backups = regions.first().toObject().value(QStringLiteral("backups")).toArray();
+    ASSERT_EQ(backups.size(), 1);
+    EXPECT_TRUE(backups.first().toObject().value(QStringLiteral("verified_good")).toBool());
+    EXPECT_TRUE(backups.first().toObject().value(QStringLiteral("latest")).toBool());
+    EXPECT_FALSE(list.json().value(QStringLiteral("rpo_breached")).toBool());
+
+    const CliRun verify = runRagdr(with({QStringLiteral("verify"), QStringLiteral("latest"), QStringLiteral("--level"), QStringLiteral("quick")}));
+    EXPECT_EQ(verify.exitCode, 0) << qPrintable(verify.err);
+    EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed"))) << qPrintable(verify.out);
+
+    const CliRun human = runRagdr(with({QStringLiteral("backups")}));
+    EXPECT_EQ(human.exitCode, 0);
+    EXPECT_TRUE(human.out.contains(QStringLiteral("quick: passed"))) << qPrintable(human.out);
+    EXPECT_TRUE(human.out.contains(QStringLiteral("2/2 ok"))) << qPrintable(human.out);
+    EXPECT_TRUE(human.out.contains(QStringLiteral("RPO target 1d"))) << qPrintable(human.out);
+
+    const CliRun journal = runRagdr(with({QStringLiteral("journal"), QStringLiteral("verify")}));
+    EXPECT_EQ(journal.exitCode, 0) << qPrintable(journal.err);
+    EXPECT_TRUE(journal.out.contains(QStringLiteral("4 entries, hash chain intact"))) << qPrintable(journal.out);
+}
+
+TEST_F(CliTest, ExitCodesSayWhatKindOfProblem)
+{
+    const CliRun noCommand = runRagdr(with({}));
+    EXPECT_EQ(noCommand.exitCode, 2);
+    EXPECT_TRUE(noCommand.err.contains(QStringLiteral("Usage:")));
+
+    const CliRun unknown = runRagdr(with({QStringLiteral("verify"), QStringLiteral("rag_backup_1999-01-01")}));
+    EXPECT_EQ(unknown.exitCode, 2) << qPrintable(unknown.err);
+
+    const CliRun badLevel = runRagdr(with({QStringLiteral("verify"), QStringLiteral("latest"), QStringLiteral("--level"), QStringLiteral("thorough")}));
+    EXPECT_EQ(badLevel.exitCode, 2);
+    EXPECT_TRUE(badLevel.err.contains(QStringLiteral("quick, full or deep")));
+
+    const CliRun badRegion = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("mars")}));
+    EXPECT_EQ(badRegion.exitCode, 2);
+
+    const CliRun refused = runRagdr(with({QStringLiteral("retention"), QStringLiteral("--apply")}));
+    EXPECT_EQ(refused.exitCode, 3) << qPrintable(refused.err);
+    EXPECT_TRUE(refused.err.contains(QStringLiteral("--confirm drill"))) << qPrintable(refused.err);
+}
+
+TEST_F(CliTest, ABadProfileIsReportedWithLineAndColumn)
+{
+    QFile f(m_profile);
+    ASSERT_TRUE(f.open(QIODevice::Append));
+    f.write("surprise: true\n");
+    f.close();
+    const CliRun r = runRagdr(with({QStringLiteral("backups")}));
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains(m_profile + QStringLiteral(":"))) << qPrintable(r.err);
+    EXPECT_TRUE(r.err.contains(QStringLiteral("unknown key \"surprise\""))) << qPrintable(r.err);
+}

@@ -1,0 +1,116 @@
+#include "backuphelpers.h"
+
+#include "core/backup/backupoperations.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace ragdr::test {
+
+using namespace core;
+
+namespace {
+
+OperationResult await(Operation *op)
+{
+    OperationResult result;
+    bool done = false;
+    QObject::connect(op, &Operation::finished, [&](const OperationResult &r) {
+        result = r;
+        done = true;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    while (!done && clock.elapsed() < 300000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    EXPECT_TRUE(done) << "the operation did not finish in 5 minutes";
+    return result;
+}
+
+} // namespace
+
+OperationResult runBackup(Workspace &ws, const QString &region)
+{
+    return await(BackupOperations::backup(ws.runner(), ws.profile(), region));
+}
+
+OperationResult runVerify(Workspace &ws, const QString &key, VerifyLevel level)
+{
+    return await(BackupOperations::verify(ws.runner(), ws.profile(), {}, key, level));
+}
+
+RegionListing listRegion(const Profile &profile)
+{
+    auto listing = BackupCatalog::list(profile, profile.regions.constFirst(), CancelToken());
+    EXPECT_TRUE(listing.has_value()) << qPrintable(listing.error().message);
+    return listing.value_or(RegionListing());
+}
+
+QByteArray procFile(qint64 pid, const char *name)
+{
+    QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(name)));
+    f.open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    return f.readAll();
+}
+
+QList<qint64> childPids(const QString &program)
+{
+    QList<qint64> pids;
+    const qint64 self = ::getpid();
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        const QByteArray stat = procFile(pid, "stat");
+        const qsizetype open = stat.indexOf('(');
+        const qsizetype close = stat.lastIndexOf(')');
+        if (open < 0 || close < 0)
+            continue;
+        const QByteArray comm = stat.mid(open + 1, close - open - 1);
+        const QList<QByteArray> rest = stat.mid(close + 2).split(' ');
+        if (comm == program.toUtf8() && rest.value(1).toLongLong() == self)
+            pids.append(pid);
+    }
+    return pids;
+}
+
+qint64 waitForChild(const QString &program, const QByteArray &argument, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        for (qint64 pid : childPids(program)) {
+            if (procFile(pid, "cmdline").contains(argument))
+                return pid;
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        QThread::msleep(10);
+    }
+    return 0;
+}
+
+void truncateFile(const QString &path, qint64 size)
+{
+    QFile f(path);
+    ASSERT_TRUE(f.resize(size)) << qPrintable(f.errorString());
+}
+
+void flipByte(const QString &path, qint64 offset)
+{
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(f.seek(offset));
+    char c = 0;
+    ASSERT_TRUE(f.getChar(&c));
+    ASSERT_TRUE(f.seek(offset));
+    ASSERT_TRUE(f.putChar(char(c ^ 0x5a)));
+}
+
+} // namespace ragdr::test

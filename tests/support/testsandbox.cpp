@@ -1,0 +1,93 @@
+#include "testsandbox.h"
+
+#include "core/profile/profileloader.h"
+#include "core/secrets/secretstore.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+namespace ragdr::test {
+
+namespace {
+
+TestSandbox *s_instance = nullptr;
+
+void stopOwnedSandbox()
+{
+    if (s_instance && s_instance->environment().isUp())
+        s_instance->environment().down([](const QString &) {});
+}
+
+} // namespace
+
+std::unique_ptr<QTemporaryDir> makeTempDir()
+{
+    auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/ragdr-test-XXXXXX"));
+    QFile::setPermissions(dir->path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                           | QFileDevice::ExeGroup | QFileDevice::ExeOther);
+    return dir;
+}
+
+TestSandbox &TestSandbox::shared()
+{
+    if (!s_instance)
+        s_instance = new TestSandbox;
+    return *s_instance;
+}
+
+TestSandbox::TestSandbox()
+{
+    QString dir = qEnvironmentVariable("RAGDR_TEST_SANDBOX");
+    if (dir.isEmpty()) {
+        m_ownDir = makeTempDir();
+        dir = m_ownDir->path();
+        m_owned = true;
+    }
+    m_env = std::make_unique<sandbox::DrillEnvironment>(dir);
+    if (!m_env->isUp()) {
+        auto up = m_env->up(3000, [](const QString &line) { std::fprintf(stderr, "sandbox: %s\n", qPrintable(line)); });
+        if (!up) {
+            std::fprintf(stderr, "cannot start the drill sandbox in %s: %s\n"
+                                 "(it needs postgresql-15: ./run test installs it)\n",
+                         qPrintable(dir), qPrintable(up.error().message));
+            std::abort();
+        }
+        if (m_owned)
+            std::atexit(stopOwnedSandbox);
+    }
+    auto profile = core::ProfileLoader::loadFile(m_env->profilePath());
+    if (!profile) {
+        std::fprintf(stderr, "the sandbox profile does not load: %s\n", qPrintable(profile.error().message));
+        std::abort();
+    }
+    m_profile = *profile;
+}
+
+core::Profile TestSandbox::isolatedProfile(const QString &dir) const
+{
+    core::Profile p = m_profile;
+    p.dataDir = dir + QStringLiteral("/data");
+    core::Region &r = p.regions.first();
+    r.repositories[0].location = dir + QStringLiteral("/primary");
+    r.repositories[1].location = QStringLiteral("drill-mirror:") + dir + QStringLiteral("/mirror");
+    QDir().mkpath(dir + QStringLiteral("/primary"));
+    QDir().mkpath(dir + QStringLiteral("/mirror"));
+    return p;
+}
+
+QByteArray TestSandbox::superuserPassword() const
+{
+    return m_env->superuserPassword().value_or(QByteArray());
+}
+
+QByteArray TestSandbox::appPassword() const
+{
+    return core::SecretStore::read(m_profile.regions.constFirst().database.password).value_or(QByteArray());
+}
+
+} // namespace ragdr::test
