@@ -40,21 +40,8 @@ protected:
     void SetUp() override
     {
         m_dir = makeTempDir();
-        const QString sandbox = TestSandbox::shared().environment().dir();
-        QFile in(TestSandbox::shared().environment().profilePath());
-        ASSERT_TRUE(in.open(QIODevice::ReadOnly));
-        QString text = QString::fromUtf8(in.readAll());
-        const QString tmp = m_dir->path();
-        text.replace(QStringLiteral("path: backups/primary"), QStringLiteral("path: %1/primary").arg(tmp));
-        text.replace(sandbox + QStringLiteral("/backups/mirror"), tmp + QStringLiteral("/mirror"));
-        text.replace(QStringLiteral("rclone_config: rclone.conf"), QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
-        text.replace(QStringLiteral("{file: secrets/"), QStringLiteral("{file: %1/secrets/").arg(sandbox));
-        text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(tmp));
-        text.replace(QStringLiteral("      name: rag\n"), QStringLiteral("      name: %1\n").arg(m_db.name()));
-        m_profile = tmp + QStringLiteral("/profile.yaml");
-        QFile out(m_profile);
-        ASSERT_TRUE(out.open(QIODevice::WriteOnly));
-        out.write(text.toUtf8());
+        m_profile = TestSandbox::shared().writeIsolatedProfile(m_dir->path(), m_db.name());
+        ASSERT_FALSE(m_profile.isEmpty());
     }
 
     QStringList with(const QStringList &args) const { return QStringList{QStringLiteral("--profile"), m_profile} + args; }

@@ -80,6 +80,28 @@ core::Profile TestSandbox::isolatedProfile(const QString &dir) const
     return p;
 }
 
+QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &database) const
+{
+    const QString sandbox = m_env->dir();
+    QFile in(m_env->profilePath());
+    if (!in.open(QIODevice::ReadOnly))
+        return {};
+    QString text = QString::fromUtf8(in.readAll());
+    text.replace(QStringLiteral("path: backups/primary"), QStringLiteral("path: %1/primary").arg(dir));
+    text.replace(sandbox + QStringLiteral("/backups/mirror"), dir + QStringLiteral("/mirror"));
+    text.replace(QStringLiteral("rclone_config: rclone.conf"), QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
+    text.replace(QStringLiteral("{file: secrets/"), QStringLiteral("{file: %1/secrets/").arg(sandbox));
+    text.replace(QStringLiteral("kubeconfig: kubeconfig"), QStringLiteral("kubeconfig: %1/kubeconfig").arg(sandbox));
+    text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(dir));
+    text.replace(QStringLiteral("      name: rag\n"), QStringLiteral("      name: %1\n").arg(database));
+    const QString path = dir + QStringLiteral("/profile.yaml");
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly))
+        return {};
+    out.write(text.toUtf8());
+    return path;
+}
+
 QByteArray TestSandbox::superuserPassword() const
 {
     return m_env->superuserPassword().value_or(QByteArray());
