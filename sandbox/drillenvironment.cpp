@@ -44,7 +44,8 @@ int freePort()
 QString yamlQuotedPath(const QString &path)
 {
     QString escaped = path;
-    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('"'), QStringLiteral("\\\""));
     return escaped;
 }
 
@@ -105,7 +106,8 @@ Status DrillEnvironment::up(int rows, const Say &say)
     if (fresh) {
         say(QStringLiteral("creating a PostgreSQL cluster in %1").arg(pg.dataDir()));
         const QByteArray password = randomSecret();
-        if (auto saved = files::writeAtomically(secretPath(QStringLiteral("postgres")), password,
+        if (auto saved = files::writeAtomically(secretPath(QStringLiteral("postgres")),
+                                                password,
                                                 QFileDevice::ReadOwner | QFileDevice::WriteOwner);
             !saved) {
             return saved;
@@ -117,7 +119,10 @@ Status DrillEnvironment::up(int rows, const Say &say)
         int port = 0;
         QFile state(m_dir + QStringLiteral("/drill.json"));
         if (state.open(QIODevice::ReadOnly))
-            port = QJsonDocument::fromJson(state.readAll()).object().value(QStringLiteral("port")).toInt();
+            port = QJsonDocument::fromJson(state.readAll())
+                       .object()
+                       .value(QStringLiteral("port"))
+                       .toInt();
         QTcpServer probe;
         if (port <= 0 || !probe.listen(QHostAddress::LocalHost, quint16(port)))
             port = freePort();
@@ -134,20 +139,25 @@ Status DrillEnvironment::up(int rows, const Say &say)
     const QJsonObject state{{QStringLiteral("port"), port},
                             {QStringLiteral("pgdata"), pg.dataDir()},
                             {QStringLiteral("profile"), profilePath()}};
-    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"), QJsonDocument(state).toJson());
+    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"),
+                                              QJsonDocument(state).toJson());
         !written) {
         return written;
     }
-    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/rclone.conf"),
-                                              "# the drill's mirror repository: a local directory reached "
-                                              "through rclone, as an offsite remote would be\n"
-                                              "[drill-mirror]\ntype = local\n");
+    if (auto written
+        = files::writeAtomically(m_dir + QStringLiteral("/rclone.conf"),
+                                 "# the drill's mirror repository: a local directory reached "
+                                 "through rclone, as an offsite remote would be\n"
+                                 "[drill-mirror]\ntype = local\n");
         !written) {
         return written;
     }
     if (auto written = writeProfile(port); !written)
         return written;
-    say(QStringLiteral("sandbox up: PostgreSQL %1 on 127.0.0.1:%2, profile %3").arg(pg.dataDir()).arg(port).arg(profilePath()));
+    say(QStringLiteral("sandbox up: PostgreSQL %1 on 127.0.0.1:%2, profile %3")
+            .arg(pg.dataDir())
+            .arg(port)
+            .arg(profilePath()));
     return {};
 }
 
@@ -162,20 +172,26 @@ Status DrillEnvironment::seed(int port, int rows, const Say &say)
     if (!admin)
         return fail(admin.error());
     const QByteArray appPassword = randomSecret();
-    if (auto saved = files::writeAtomically(secretPath(kAppUser), appPassword,
+    if (auto saved = files::writeAtomically(secretPath(kAppUser),
+                                            appPassword,
                                             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         !saved) {
         return saved;
     }
     // The role's password reaches the server as a SCRAM verifier, never in clear.
     if (auto created = (*admin)->execute(QStringLiteral("CREATE ROLE %1 LOGIN CREATEDB PASSWORD %2")
-                                             .arg(kAppUser, PgSession::quoteLiteral(QString::fromLatin1(scramSha256Verifier(appPassword)))));
+                                             .arg(kAppUser,
+                                                  PgSession::quoteLiteral(QString::fromLatin1(
+                                                      scramSha256Verifier(appPassword)))));
         !created) {
         return created;
     }
-    if (auto created = (*admin)->execute(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(kDatabase, kAppUser)); !created)
+    if (auto created = (*admin)->execute(
+            QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(kDatabase, kAppUser));
+        !created)
         return created;
-    auto vector = (*admin)->scalar(QStringLiteral("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'"));
+    auto vector = (*admin)->scalar(
+        QStringLiteral("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'"));
     const bool pgvector = vector && vector->toString().toInt() > 0;
     if (pgvector) {
         auto inRag = PgSession::connect(super, *superPassword, kDatabase);
@@ -210,7 +226,8 @@ Status DrillEnvironment::writeProfile(int port) const
 {
     QFile templ(QStringLiteral(":/ragdr/profiles/drill.yaml"));
     if (!templ.open(QIODevice::ReadOnly))
-        return fail(Error::failed(QStringLiteral("the drill profile template is missing from the build")));
+        return fail(
+            Error::failed(QStringLiteral("the drill profile template is missing from the build")));
     QString text = QString::fromUtf8(templ.readAll());
     text.replace(QStringLiteral("@PORT@"), QString::number(port));
     text.replace(QStringLiteral("@DIR@"), yamlQuotedPath(m_dir));
@@ -236,12 +253,14 @@ QString DrillEnvironment::status() const
 {
     DrillPostgres pg(m_dir);
     if (!pg.isInitialized())
-        return QStringLiteral("%1: no drill sandbox here (ragdr-drill up --dir %1 makes one)").arg(m_dir);
+        return QStringLiteral("%1: no drill sandbox here (ragdr-drill up --dir %1 makes one)")
+            .arg(m_dir);
     QStringList lines;
     lines.append(QStringLiteral("sandbox   %1").arg(m_dir));
     lines.append(QStringLiteral("profile   %1").arg(profilePath()));
     if (pg.isRunning())
-        lines.append(QStringLiteral("postgres  running, pid %1, 127.0.0.1:%2").arg(pg.pid()).arg(pg.port()));
+        lines.append(
+            QStringLiteral("postgres  running, pid %1, 127.0.0.1:%2").arg(pg.pid()).arg(pg.port()));
     else
         lines.append(QStringLiteral("postgres  stopped (%1)").arg(pg.dataDir()));
     return lines.join(QLatin1Char('\n'));

@@ -53,9 +53,11 @@ Result<ChildResult> DrillPostgres::runAsOwner(const QString &tool, const QString
     if (runningAsRoot()) {
         spec.program = QStandardPaths::findExecutable(QStringLiteral("runuser"));
         if (spec.program.isEmpty())
-            return fail(Error::failed(QStringLiteral("running as root needs runuser (util-linux) to start "
-                                                     "PostgreSQL as the postgres user")));
-        spec.arguments << QStringLiteral("-u") << ownerUser() << QStringLiteral("--") << *program << args;
+            return fail(
+                Error::failed(QStringLiteral("running as root needs runuser (util-linux) to start "
+                                             "PostgreSQL as the postgres user")));
+        spec.arguments << QStringLiteral("-u") << ownerUser() << QStringLiteral("--") << *program
+                       << args;
     } else {
         spec.program = *program;
         spec.arguments = args;
@@ -70,21 +72,28 @@ Status DrillPostgres::ensureOwnerCanReach() const
         return {};
     const struct passwd *pw = ::getpwnam("postgres");
     if (!pw) {
-        return fail(Error::failed(QStringLiteral("running as root, but there is no postgres user to run the "
-                                                 "server as; install postgresql-15 (it creates the user)")));
+        return fail(Error::failed(
+            QStringLiteral("running as root, but there is no postgres user to run the "
+                           "server as; install postgresql-15 (it creates the user)")));
     }
     const QString pgDir = m_dir + QStringLiteral("/pg");
     QDir().mkpath(pgDir);
     // DIR itself may be 0700 (a temporary directory): let others pass through it, not list it.
-    QFile::setPermissions(m_dir, QFileInfo(m_dir).permissions() | QFileDevice::ExeOther | QFileDevice::ExeGroup);
+    QFile::setPermissions(m_dir,
+                          QFileInfo(m_dir).permissions() | QFileDevice::ExeOther
+                              | QFileDevice::ExeGroup);
     if (::chown(QFile::encodeName(pgDir).constData(), pw->pw_uid, pw->pw_gid) != 0) {
         return fail(Error::failed(QStringLiteral("cannot give %1 to the postgres user: %2")
                                       .arg(pgDir, QString::fromLocal8Bit(std::strerror(errno)))));
     }
     ChildSpec test;
     test.program = QStandardPaths::findExecutable(QStringLiteral("runuser"));
-    test.arguments = {QStringLiteral("-u"), ownerUser(), QStringLiteral("--"), QStringLiteral("/usr/bin/test"),
-                      QStringLiteral("-w"), pgDir};
+    test.arguments = {QStringLiteral("-u"),
+                      ownerUser(),
+                      QStringLiteral("--"),
+                      QStringLiteral("/usr/bin/test"),
+                      QStringLiteral("-w"),
+                      pgDir};
     auto reach = ChildProcess::run(test, CancelToken());
     if (!reach || !reach->succeeded()) {
         QStringList closed;
@@ -93,9 +102,10 @@ Status DrillPostgres::ensureOwnerCanReach() const
             if (!(fi.permissions() & QFileDevice::ExeOther))
                 closed.append(fi.absoluteFilePath());
         }
-        return fail(Error::badInput(QStringLiteral("the postgres user cannot reach %1 (closed: %2); choose a "
-                                                   "directory under /tmp or /var/tmp")
-                                        .arg(pgDir, closed.join(QStringLiteral(", ")))));
+        return fail(Error::badInput(
+            QStringLiteral("the postgres user cannot reach %1 (closed: %2); choose a "
+                           "directory under /tmp or /var/tmp")
+                .arg(pgDir, closed.join(QStringLiteral(", ")))));
     }
     return {};
 }
@@ -117,10 +127,17 @@ Status DrillPostgres::initialize(const QByteArray &superuserPassword)
             return fail(Error::failed(QStringLiteral("cannot hand the password file to postgres")));
     }
     auto init = runAsOwner(QStringLiteral("initdb"),
-                           {QStringLiteral("-D"), dataDir(), QStringLiteral("-U"), QStringLiteral("postgres"),
-                            QStringLiteral("--pwfile=") + pwfile.fileName(), QStringLiteral("--auth-local=scram-sha-256"),
-                            QStringLiteral("--auth-host=scram-sha-256"), QStringLiteral("-E"), QStringLiteral("UTF8"),
-                            QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-sync")});
+                           {QStringLiteral("-D"),
+                            dataDir(),
+                            QStringLiteral("-U"),
+                            QStringLiteral("postgres"),
+                            QStringLiteral("--pwfile=") + pwfile.fileName(),
+                            QStringLiteral("--auth-local=scram-sha-256"),
+                            QStringLiteral("--auth-host=scram-sha-256"),
+                            QStringLiteral("-E"),
+                            QStringLiteral("UTF8"),
+                            QStringLiteral("--locale=C.UTF-8"),
+                            QStringLiteral("--no-sync")});
     if (!init)
         return fail(init.error());
     if (!init->succeeded())
@@ -151,9 +168,16 @@ Status DrillPostgres::start(int port)
     if (auto reach = ensureOwnerCanReach(); !reach)
         return reach;
     auto started = runAsOwner(QStringLiteral("pg_ctl"),
-                              {QStringLiteral("-D"), dataDir(), QStringLiteral("-l"), logFile(), QStringLiteral("-w"),
-                               QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("-o"),
-                               QStringLiteral("-p %1").arg(port), QStringLiteral("start")});
+                              {QStringLiteral("-D"),
+                               dataDir(),
+                               QStringLiteral("-l"),
+                               logFile(),
+                               QStringLiteral("-w"),
+                               QStringLiteral("-t"),
+                               QStringLiteral("60"),
+                               QStringLiteral("-o"),
+                               QStringLiteral("-p %1").arg(port),
+                               QStringLiteral("start")});
     if (!started)
         return fail(started.error());
     if (!started->succeeded()) {
@@ -163,7 +187,9 @@ Status DrillPostgres::start(int port)
             const QList<QByteArray> lines = log.readAll().trimmed().split('\n');
             tail = QString::fromUtf8(lines.mid(qMax<qsizetype>(0, lines.size() - 3)).join(" | "));
         }
-        return fail(Error::failed(QStringLiteral("%1; server log: %2").arg(started->failureText(QStringLiteral("pg_ctl start")), tail)));
+        return fail(
+            Error::failed(QStringLiteral("%1; server log: %2")
+                              .arg(started->failureText(QStringLiteral("pg_ctl start")), tail)));
     }
     return {};
 }
@@ -173,8 +199,12 @@ Status DrillPostgres::stop()
     if (!isRunning())
         return {};
     auto stopped = runAsOwner(QStringLiteral("pg_ctl"),
-                              {QStringLiteral("-D"), dataDir(), QStringLiteral("-m"), QStringLiteral("fast"),
-                               QStringLiteral("-w"), QStringLiteral("stop")});
+                              {QStringLiteral("-D"),
+                               dataDir(),
+                               QStringLiteral("-m"),
+                               QStringLiteral("fast"),
+                               QStringLiteral("-w"),
+                               QStringLiteral("stop")});
     if (!stopped)
         return fail(stopped.error());
     if (!stopped->succeeded())

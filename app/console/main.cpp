@@ -3,7 +3,37 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPalette>
 #include <QSettings>
+#include <QStyleFactory>
+
+namespace {
+
+// Fusion with a dark palette, for a night on call; the status colours read on both.
+void useDarkPalette(QApplication &app)
+{
+    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8c, 0x8f, 0x96));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x7a, 0x7d, 0x84));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x7a, 0x7d, 0x84));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x7a, 0x7d, 0x84));
+    app.setPalette(p);
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -16,15 +46,22 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("The ragdr incident console."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption profileOption(QStringLiteral("profile"), QStringLiteral("The profile to open."),
+    const QCommandLineOption profileOption(QStringLiteral("profile"),
+                                           QStringLiteral("The profile to open."),
                                            QStringLiteral("FILE"));
+    const QCommandLineOption darkOption(QStringLiteral("dark"),
+                                        QStringLiteral("Use a dark palette."));
     parser.addOption(profileOption);
+    parser.addOption(darkOption);
     parser.process(app);
+    if (parser.isSet(darkOption) || QSettings().value(QStringLiteral("console/dark")).toBool())
+        useDarkPalette(app);
 
     ragdr::ui::MainWindow window;
-    const QString profile = parser.isSet(profileOption)
-                                ? parser.value(profileOption)
-                                : QSettings().value(QStringLiteral("console/lastProfile")).toString();
+    const QString profile
+        = parser.isSet(profileOption)
+              ? parser.value(profileOption)
+              : QSettings().value(QStringLiteral("console/lastProfile")).toString();
     if (!profile.isEmpty())
         window.openProfile(profile);
     window.show();

@@ -24,18 +24,23 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up | down | status"));
-    const QCommandLineOption dirOption(QStringLiteral("dir"), QStringLiteral("The sandbox directory."),
+    const QCommandLineOption dirOption(QStringLiteral("dir"),
+                                       QStringLiteral("The sandbox directory."),
                                        QStringLiteral("DIR"));
-    const QCommandLineOption rowsOption(QStringLiteral("rows"),
-                                        QStringLiteral("Chunks to seed when the sandbox is created (default %1).")
-                                            .arg(sandbox::DrillEnvironment::kDefaultRows),
-                                        QStringLiteral("N"));
+    const QCommandLineOption
+        rowsOption(QStringLiteral("rows"),
+                   QStringLiteral("Chunks to seed when the sandbox is created (default %1).")
+                       .arg(sandbox::DrillEnvironment::kDefaultRows),
+                   QStringLiteral("N"));
     parser.addOption(dirOption);
     parser.addOption(rowsOption);
     parser.process(app);
 
     auto usage = [&](const QString &why) {
-        std::fprintf(stderr, "ragdr-drill: %s\n\n%s", qPrintable(why), qPrintable(parser.helpText()));
+        std::fprintf(stderr,
+                     "ragdr-drill: %s\n\n%s",
+                     qPrintable(why),
+                     qPrintable(parser.helpText()));
         return 2;
     };
     const QStringList args = parser.positionalArguments();
@@ -52,7 +57,9 @@ int main(int argc, char **argv)
     }
 
     sandbox::DrillEnvironment env(parser.value(dirOption));
-    const auto say = [](const QString &line) { std::fprintf(stderr, "ragdr-drill: %s\n", qPrintable(line)); };
+    const auto say = [](const QString &line) {
+        std::fprintf(stderr, "ragdr-drill: %s\n", qPrintable(line));
+    };
     const QString command = args.constFirst();
     core::Status done;
     if (command == QLatin1String("up")) {

@@ -76,8 +76,9 @@ QString BackupEntry::verificationText() const
 
 int BackupEntry::goodCopies() const
 {
-    return int(std::count_if(copies.cbegin(), copies.cend(),
-                             [](const CopyState &c) { return c.state == CopyState::State::Ok; }));
+    return int(std::count_if(copies.cbegin(), copies.cend(), [](const CopyState &c) {
+        return c.state == CopyState::State::Ok;
+    }));
 }
 
 QString BackupEntry::copiesText() const
@@ -124,17 +125,21 @@ Result<const BackupEntry *> RegionListing::find(const QString &key) const
     if (matches.size() == 1)
         return matches.constFirst();
     if (matches.isEmpty()) {
-        return fail(Error::badInput(QStringLiteral("no backup \"%1\" in region %2 (ragdr backups lists them)")
-                                        .arg(key, region)));
+        return fail(Error::badInput(
+            QStringLiteral("no backup \"%1\" in region %2 (ragdr backups lists them)")
+                .arg(key, region)));
     }
     QStringList ids;
     for (const BackupEntry *e : matches)
         ids.append(e->id);
-    return fail(Error::badInput(
-        QStringLiteral("\"%1\" matches %2 backups: %3").arg(key).arg(ids.size()).arg(ids.join(QStringLiteral(", ")))));
+    return fail(Error::badInput(QStringLiteral("\"%1\" matches %2 backups: %3")
+                                    .arg(key)
+                                    .arg(ids.size())
+                                    .arg(ids.join(QStringLiteral(", ")))));
 }
 
-Result<RegionListing> BackupCatalog::list(const Profile &profile, const Region &region,
+Result<RegionListing> BackupCatalog::list(const Profile &profile,
+                                          const Region &region,
                                           const CancelToken &cancel)
 {
     const BackupNaming naming(profile.backup.naming, profile.backup.latestName);
@@ -183,8 +188,9 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile, const Region &
             if (!v.files.contains(manifestName))
                 continue;
             auto bytes = v.repo->read(manifestName, cancel);
-            auto manifest = bytes ? BackupManifest::fromJson(*bytes, v.repo->locationOf(manifestName))
-                                  : Result<BackupManifest>(fail(bytes.error()));
+            auto manifest = bytes
+                                ? BackupManifest::fromJson(*bytes, v.repo->locationOf(manifestName))
+                                : Result<BackupManifest>(fail(bytes.error()));
             if (manifest) {
                 entry.manifest = *manifest;
                 entry.manifestProblem.clear();
@@ -215,8 +221,10 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile, const Region &
                 copy.state = CopyState::State::Missing;
             } else {
                 copy.size = v.files.value(fileName).size;
-                const CopyRecord *recorded = entry.manifest ? entry.manifest->copy(copy.repository) : nullptr;
-                if (entry.manifest && entry.manifest->size >= 0 && copy.size != entry.manifest->size) {
+                const CopyRecord *recorded = entry.manifest ? entry.manifest->copy(copy.repository)
+                                                            : nullptr;
+                if (entry.manifest && entry.manifest->size >= 0
+                    && copy.size != entry.manifest->size) {
                     copy.state = CopyState::State::Mismatch;
                     copy.detail = QStringLiteral("%1 bytes here, %2 in the manifest")
                                       .arg(copy.size)
@@ -234,7 +242,8 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile, const Region &
         }
         listing.entries.append(entry);
     }
-    std::sort(listing.entries.begin(), listing.entries.end(),
+    std::sort(listing.entries.begin(),
+              listing.entries.end(),
               [](const BackupEntry &a, const BackupEntry &b) {
                   return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.id > b.id;
               });
@@ -246,20 +255,23 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile, const Region &
         for (BackupEntry &e : listing.entries)
             e.isLatest = e.fileName == listing.latestTarget;
     } else if (latest.exists()) {
-        listing.latestProblem = QStringLiteral("%1 is a regular file, not a link kept by ragdr; left as it is")
+        listing.latestProblem = QStringLiteral(
+                                    "%1 is a regular file, not a link kept by ragdr; left as it is")
                                     .arg(latest.filePath());
     }
     return listing;
 }
 
-Result<QString> BackupCatalog::updateLatestLink(const Profile &profile, const Region &region,
+Result<QString> BackupCatalog::updateLatestLink(const Profile &profile,
+                                                const Region &region,
                                                 const RegionListing &listing)
 {
     const QString dir = region.primaryRepository().location;
     const QString linkPath = QDir(dir).filePath(profile.backup.latestName);
     const QFileInfo current(linkPath);
     if (current.exists() && !current.isSymLink()) {
-        return fail(Error::refused(QStringLiteral("%1 is a regular file, not a link kept by ragdr").arg(linkPath),
+        return fail(Error::refused(QStringLiteral("%1 is a regular file, not a link kept by ragdr")
+                                       .arg(linkPath),
                                    QStringLiteral("%1 was left as it is").arg(linkPath)));
     }
     const BackupEntry *target = listing.newestVerified();
@@ -274,7 +286,9 @@ Result<QString> BackupCatalog::updateLatestLink(const Profile &profile, const Re
     const QString temp = QDir(dir).filePath(QStringLiteral(".%1.tmp-%2")
                                                 .arg(profile.backup.latestName)
                                                 .arg(QRandomGenerator::global()->generate(), 0, 16));
-    if (::symlink(QFile::encodeName(target->fileName).constData(), QFile::encodeName(temp).constData()) != 0)
+    if (::symlink(QFile::encodeName(target->fileName).constData(),
+                  QFile::encodeName(temp).constData())
+        != 0)
         return fail(Error::failed(QStringLiteral("cannot create a link in %1").arg(dir)));
     if (auto renamed = files::renameDurably(temp, linkPath); !renamed) {
         QFile::remove(temp);

@@ -69,14 +69,16 @@ struct RegionListing
 class BackupCatalog final
 {
 public:
-    static Result<RegionListing> list(const Profile &profile, const Region &region,
+    static Result<RegionListing> list(const Profile &profile,
+                                      const Region &region,
                                       const CancelToken &cancel);
 
     // Points the profile's "latest" name in the primary repository at the newest verified backup
     // (atomically: a new link renamed over the old). Removes the link when no backup is verified
     // good, so that the runbook's plain pg_restore never restores a backup known to be bad.
     // Returns the file it now points to, empty when none.
-    static Result<QString> updateLatestLink(const Profile &profile, const Region &region,
+    static Result<QString> updateLatestLink(const Profile &profile,
+                                            const Region &region,
                                             const RegionListing &listing);
 };
 

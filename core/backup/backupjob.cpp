@@ -91,8 +91,9 @@ OperationResult BackupJob::run(const Progress &progress) const
     progress.set(0.0, QStringLiteral("preparing"));
     LocalRepository primary(m_region.primaryRepository());
     if (!QDir().mkpath(primary.directory())) {
-        return failed(Error::failed(QStringLiteral("cannot create the primary repository directory %1")
-                                        .arg(primary.directory())));
+        return failed(
+            Error::failed(QStringLiteral("cannot create the primary repository directory %1")
+                              .arg(primary.directory())));
     }
     QLockFile lock(primary.locationOf(QStringLiteral(".ragdr-backup.lock")));
     lock.setStaleLockTime(0);
@@ -100,10 +101,11 @@ OperationResult BackupJob::run(const Progress &progress) const
         qint64 pid = 0;
         QString host, app;
         lock.getLockInfo(&pid, &host, &app);
-        return failed(Error::refused(QStringLiteral("another backup of region %1 is running (pid %2 on %3)")
-                                         .arg(m_region.name)
-                                         .arg(pid)
-                                         .arg(host)));
+        return failed(
+            Error::refused(QStringLiteral("another backup of region %1 is running (pid %2 on %3)")
+                               .arg(m_region.name)
+                               .arg(pid)
+                               .arg(host)));
     }
     // Holding the lock, any hidden partial file is left over from a run that died: remove it.
     for (const QString &name : QDir(primary.directory()).entryList(QDir::Files | QDir::Hidden)) {
@@ -134,19 +136,25 @@ OperationResult BackupJob::run(const Progress &progress) const
     evidence.insert(QStringLiteral("snapshot"), snapshotId);
 
     // A second connection watches pg_dump's COPY through pg_stat_progress_copy.
-    const QString appName = QStringLiteral("ragdr-backup-%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QString appName
+        = QStringLiteral("ragdr-backup-%1")
+              .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     auto monitor = PgSession::connect(db, *password);
     QList<DumpProgress::Table> weights;
     if (monitor) {
         auto rows = (*monitor)->query(QStringLiteral(
             // From the catalog only: pg_relation_size would wait behind a lock on the table.
-            "SELECT n.nspname || '.' || c.relname, c.relpages::bigint * current_setting('block_size')::bigint, "
+            "SELECT n.nspname || '.' || c.relname, c.relpages::bigint * "
+            "current_setting('block_size')::bigint, "
             "greatest(c.reltuples, 0) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'"));
+            "WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE "
+            "'pg\\_%'"));
         if (rows) {
             for (const PgRow &r : std::as_const(*rows))
-                weights.append({r.value(0).toString(), r.value(1).toString().toLongLong(), r.value(2).toString().toDouble()});
+                weights.append({r.value(0).toString(),
+                                r.value(1).toString().toLongLong(),
+                                r.value(2).toString().toDouble()});
         }
     }
     DumpProgress dumpProgress(weights);
@@ -160,9 +168,10 @@ OperationResult BackupJob::run(const Progress &progress) const
 
     // The facts are taken in the exporting transaction, on another thread, while pg_dump runs.
     PgSession *factsSession = session->get();
-    QFuture<Result<DatabaseFacts>> facts = QtConcurrent::run([factsSession, schema = m_profile.schema, cancel] {
-        return DatabaseFactsCollector::collect(*factsSession, schema, cancel);
-    });
+    QFuture<Result<DatabaseFacts>> facts = QtConcurrent::run(
+        [factsSession, schema = m_profile.schema, cancel] {
+            return DatabaseFactsCollector::collect(*factsSession, schema, cancel);
+        });
     const int factsPid = (*session)->backendPid();
     auto stopFacts = [&] {
         if (!facts.isFinished())
@@ -180,7 +189,8 @@ OperationResult BackupJob::run(const Progress &progress) const
     dump.arguments = PgTools::connectionArguments(db);
     dump.arguments << QStringLiteral("-d") << db.name << QStringLiteral("-F") << QStringLiteral("c")
                    << QStringLiteral("-b") << QStringLiteral("-v") << QStringLiteral("-w")
-                   << QStringLiteral("--snapshot=") + snapshotId << QStringLiteral("-f") << partial.path();
+                   << QStringLiteral("--snapshot=") + snapshotId << QStringLiteral("-f")
+                   << partial.path();
     if (m_profile.backup.compression)
         dump.arguments << QStringLiteral("-Z") << QString::number(*m_profile.backup.compression);
     dump.environment = PgPassFile::environmentFor(db, passFile->get());
@@ -190,10 +200,12 @@ OperationResult BackupJob::run(const Progress &progress) const
     QTimer copyPoll; // fires inside ChildProcess::run's event loop, on this thread
     if (monitor) {
         QObject::connect(&copyPoll, &QTimer::timeout, [&] {
-            auto rows = (*monitor)->query(QStringLiteral("SELECT p.relid::regclass::text, p.tuples_processed "
-                                                         "FROM pg_stat_progress_copy p JOIN pg_stat_activity a "
-                                                         "USING (pid) WHERE a.application_name = $1"),
-                                          {appName});
+            auto rows
+                = (*monitor)->query(QStringLiteral(
+                                        "SELECT p.relid::regclass::text, p.tuples_processed "
+                                        "FROM pg_stat_progress_copy p JOIN pg_stat_activity a "
+                                        "USING (pid) WHERE a.application_name = $1"),
+                                    {appName});
             if (!rows || rows->isEmpty())
                 return;
             QString table = rows->constFirst().value(0).toString();
@@ -237,22 +249,28 @@ OperationResult BackupJob::run(const Progress &progress) const
     if (!counted) {
         if (cancel.isCancelled())
             return failed(Error::cancelled(kUntouched));
-        return failed(counted.error().prefixed(QStringLiteral("counting rows in the backup's snapshot")));
+        return failed(
+            counted.error().prefixed(QStringLiteral("counting rows in the backup's snapshot")));
     }
     if (auto synced = files::fsyncFile(partial.path()); !synced)
         return failed(synced.error());
 
     // Check the new file before it gets a backup's name.
-    const VerifyLevel level = levelFromName(m_profile.backup.verifyAfterBackup).value_or(VerifyLevel::Full);
+    const VerifyLevel level
+        = levelFromName(m_profile.backup.verifyAfterBackup).value_or(VerifyLevel::Full);
     const BackupVerifier verifier(m_profile, m_region);
-    FileVerification check = verifier.verifyFile(partial.path(), nullptr,
-                                                 level == VerifyLevel::Quick ? VerifyLevel::Quick : VerifyLevel::Full,
-                                                 progress.sub(0.8, 0.88), true);
+    FileVerification check = verifier.verifyFile(partial.path(),
+                                                 nullptr,
+                                                 level == VerifyLevel::Quick ? VerifyLevel::Quick
+                                                                             : VerifyLevel::Full,
+                                                 progress.sub(0.8, 0.88),
+                                                 true);
     if (cancel.isCancelled())
         return failed(Error::cancelled(kUntouched));
     if (!check.record.passed()) {
-        return failed(Error::failed(QStringLiteral("pg_dump finished, but its output does not check out: %1")
-                                        .arg(check.record.reason)));
+        return failed(
+            Error::failed(QStringLiteral("pg_dump finished, but its output does not check out: %1")
+                              .arg(check.record.reason)));
     }
 
     BackupManifest manifest;
@@ -277,8 +295,13 @@ OperationResult BackupJob::run(const Progress &progress) const
     manifest.ragdrVersion = QStringLiteral(RAGDR_VERSION);
     manifest.facts = *counted;
     manifest.verifications.append(check.record);
-    manifest.setCopy({primary.name(), finalPath, QStringLiteral("ok"), manifest.sha256, manifest.size,
-                      manifest.finishedAt, {}});
+    manifest.setCopy({primary.name(),
+                      finalPath,
+                      QStringLiteral("ok"),
+                      manifest.sha256,
+                      manifest.size,
+                      manifest.finishedAt,
+                      {}});
 
     progress.set(0.88, QStringLiteral("writing the manifest"));
     ManifestStore store(m_profile, m_region);
@@ -303,7 +326,8 @@ OperationResult BackupJob::run(const Progress &progress) const
     const int mirrors = int(m_region.repositories.size()) - 1;
     for (int i = 1; i < m_region.repositories.size(); ++i) {
         const RepositoryConfig &config = m_region.repositories.at(i);
-        const Progress copyRange = progress.sub(0.88 + 0.1 * (i - 1) / mirrors, 0.88 + 0.1 * i / mirrors);
+        const Progress copyRange = progress.sub(0.88 + 0.1 * (i - 1) / mirrors,
+                                                0.88 + 0.1 * i / mirrors);
         auto repo = BackupRepository::create(config);
         CopyRecord rec;
         rec.repository = config.name;
@@ -319,9 +343,11 @@ OperationResult BackupJob::run(const Progress &progress) const
             } else {
                 rec.sha256 = QString::fromLatin1(*sha);
                 rec.size = manifest.size;
-                rec.state = *sha == check.sha256 ? QStringLiteral("ok") : QStringLiteral("mismatch");
+                rec.state = *sha == check.sha256 ? QStringLiteral("ok")
+                                                 : QStringLiteral("mismatch");
                 if (rec.state == QLatin1String("mismatch"))
-                    rec.detail = QStringLiteral("sha256 %1 after copying, %2 expected").arg(rec.sha256.left(12), manifest.sha256.left(12));
+                    rec.detail = QStringLiteral("sha256 %1 after copying, %2 expected")
+                                     .arg(rec.sha256.left(12), manifest.sha256.left(12));
             }
         } else {
             if (uploaded.error().kind == Error::Kind::Cancelled)
@@ -334,7 +360,8 @@ OperationResult BackupJob::run(const Progress &progress) const
             problems.append(QStringLiteral("%1: %2").arg(config.name, rec.detail));
         manifest.setCopy(rec);
     }
-    auto recorded = store.update(fileName, [&](BackupManifest &m) { m.copies = manifest.copies; }, CancelToken(), &warnings);
+    auto recorded = store.update(
+        fileName, [&](BackupManifest &m) { m.copies = manifest.copies; }, CancelToken(), &warnings);
     if (!recorded)
         warnings.append(recorded.error().message);
     QJsonArray copyJson;
@@ -342,7 +369,9 @@ OperationResult BackupJob::run(const Progress &progress) const
         copyJson.append(c.toJson());
     evidence.insert(QStringLiteral("copies"), copyJson);
 
-    progress.set(0.99, QStringLiteral("pointing %1 at the newest verified backup").arg(m_profile.backup.latestName));
+    progress.set(0.99,
+                 QStringLiteral("pointing %1 at the newest verified backup")
+                     .arg(m_profile.backup.latestName));
     if (auto listing = BackupCatalog::list(m_profile, m_region, CancelToken())) {
         auto linked = BackupCatalog::updateLatestLink(m_profile, m_region, *listing);
         if (linked)
@@ -355,20 +384,29 @@ OperationResult BackupJob::run(const Progress &progress) const
     qint64 rows = 0;
     for (const TableCount &t : manifest.facts.tables)
         rows += t.rows;
-    const QString summary = QStringLiteral("%1 backed up and verified (%2): %3, %4 tables, %5 rows, sha256 %6…")
-                                .arg(manifest.id, levelName(check.record.level), files::humanSize(manifest.size))
-                                .arg(manifest.facts.tables.size())
-                                .arg(rows)
-                                .arg(manifest.sha256.left(12));
+    const QString summary
+        = QStringLiteral("%1 backed up and verified (%2): %3, %4 tables, %5 rows, sha256 %6…")
+              .arg(manifest.id, levelName(check.record.level), files::humanSize(manifest.size))
+              .arg(manifest.facts.tables.size())
+              .arg(rows)
+              .arg(manifest.sha256.left(12));
     OperationResult result;
     if (problems.isEmpty()) {
-        result = OperationResult::success(QStringLiteral("%1; %2 cop%3").arg(summary).arg(manifest.copies.size())
-                                              .arg(manifest.copies.size() == 1 ? QStringLiteral("y") : QStringLiteral("ies")),
+        result = OperationResult::success(QStringLiteral("%1; %2 cop%3")
+                                              .arg(summary)
+                                              .arg(manifest.copies.size())
+                                              .arg(manifest.copies.size() == 1
+                                                       ? QStringLiteral("y")
+                                                       : QStringLiteral("ies")),
                                           evidence);
     } else {
-        result = OperationResult::failure(
-            Error::failed(QStringLiteral("%1; but not every copy was made: %2").arg(summary, problems.join(QStringLiteral("; "))), kept),
-            evidence);
+        result
+            = OperationResult::failure(Error::failed(QStringLiteral(
+                                                         "%1; but not every copy was made: %2")
+                                                         .arg(summary,
+                                                              problems.join(QStringLiteral("; "))),
+                                                     kept),
+                                       evidence);
     }
     result.warnings = warnings;
     return result;

@@ -61,7 +61,8 @@ QJsonObject VerificationRecord::toJson() const
 VerificationRecord VerificationRecord::fromJson(const QJsonObject &json)
 {
     VerificationRecord r;
-    r.level = levelFromName(json.value(QStringLiteral("level")).toString()).value_or(VerifyLevel::Quick);
+    r.level
+        = levelFromName(json.value(QStringLiteral("level")).toString()).value_or(VerifyLevel::Quick);
     r.result = json.value(QStringLiteral("result")).toString();
     r.at = fromIso(json.value(QStringLiteral("at")));
     r.by = json.value(QStringLiteral("by")).toString();
@@ -139,9 +140,10 @@ QByteArray BackupManifest::toJson() const
         {QStringLiteral("file"), fileName},
         {QStringLiteral("sha256"), sha256},
         {QStringLiteral("size"), size},
-        {QStringLiteral("toc"), QJsonObject{{QStringLiteral("entries"), tocEntries},
-                                            {QStringLiteral("listed"), tocListed},
-                                            {QStringLiteral("table_data"), tocTableData}}},
+        {QStringLiteral("toc"),
+         QJsonObject{{QStringLiteral("entries"), tocEntries},
+                     {QStringLiteral("listed"), tocListed},
+                     {QStringLiteral("table_data"), tocTableData}}},
         {QStringLiteral("archive_version"), archiveVersion},
         {QStringLiteral("compression"), compression},
         {QStringLiteral("pg_dump_version"), pgDumpVersion},
@@ -166,9 +168,10 @@ Result<BackupManifest> BackupManifest::fromJson(const QByteArray &json, const QS
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        return fail(Error::failed(QStringLiteral("the manifest %1 is not valid JSON (%2 at byte %3)")
-                                      .arg(source, error.errorString())
-                                      .arg(error.offset)));
+        return fail(
+            Error::failed(QStringLiteral("the manifest %1 is not valid JSON (%2 at byte %3)")
+                              .arg(source, error.errorString())
+                              .arg(error.offset)));
     }
     const QJsonObject o = doc.object();
     const QString format = o.value(QStringLiteral("format")).toString();

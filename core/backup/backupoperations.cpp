@@ -29,13 +29,17 @@ QString isoTime(const QDateTime &t)
 
 } // namespace
 
-Operation *BackupOperations::backup(OperationRunner &runner, const Profile &profile, const QString &region)
+Operation *BackupOperations::backup(OperationRunner &runner,
+                                    const Profile &profile,
+                                    const QString &region)
 {
     const auto r = resolveRegion(profile, region);
     const QString regionName = r ? r->name : region;
     OperationSpec spec{QStringLiteral("backup"),
-                       QStringLiteral("Back up %1 (%2)").arg(r ? r->database.name : QStringLiteral("?"), regionName),
-                       {{QStringLiteral("region"), regionName}, {QStringLiteral("profile"), profile.path}}};
+                       QStringLiteral("Back up %1 (%2)")
+                           .arg(r ? r->database.name : QStringLiteral("?"), regionName),
+                       {{QStringLiteral("region"), regionName},
+                        {QStringLiteral("profile"), profile.path}}};
     return runner.start(spec, [profile, r](const Progress &progress) {
         if (!r)
             return OperationResult::failure(r.error());
@@ -43,13 +47,17 @@ Operation *BackupOperations::backup(OperationRunner &runner, const Profile &prof
     });
 }
 
-Operation *BackupOperations::verify(OperationRunner &runner, const Profile &profile, const QString &region,
-                                    const QString &backupKey, VerifyLevel level)
+Operation *BackupOperations::verify(OperationRunner &runner,
+                                    const Profile &profile,
+                                    const QString &region,
+                                    const QString &backupKey,
+                                    VerifyLevel level)
 {
     const auto r = resolveRegion(profile, region);
     const QString regionName = r ? r->name : region;
     OperationSpec spec{QStringLiteral("verify"),
-                       QStringLiteral("Verify %1 (%2, %3)").arg(backupKey, levelName(level), regionName),
+                       QStringLiteral("Verify %1 (%2, %3)")
+                           .arg(backupKey, levelName(level), regionName),
                        {{QStringLiteral("region"), regionName},
                         {QStringLiteral("backup"), backupKey},
                         {QStringLiteral("level"), levelName(level)}}};
@@ -60,11 +68,15 @@ Operation *BackupOperations::verify(OperationRunner &runner, const Profile &prof
     });
 }
 
-Operation *BackupOperations::list(OperationRunner &runner, const Profile &profile, const QStringList &regions,
+Operation *BackupOperations::list(OperationRunner &runner,
+                                  const Profile &profile,
+                                  const QStringList &regions,
                                   std::shared_ptr<CatalogView> out)
 {
-    OperationSpec spec{QStringLiteral("backups.list"), QStringLiteral("List backups"),
-                       {{QStringLiteral("regions"), QJsonArray::fromStringList(regions)}}, false};
+    OperationSpec spec{QStringLiteral("backups.list"),
+                       QStringLiteral("List backups"),
+                       {{QStringLiteral("regions"), QJsonArray::fromStringList(regions)}},
+                       false};
     return runner.start(spec, [profile, regions, out](const Progress &progress) {
         QList<Region> wanted;
         for (const QString &name : regions.isEmpty() ? profile.regionNames() : regions) {
@@ -76,7 +88,8 @@ Operation *BackupOperations::list(OperationRunner &runner, const Profile &profil
         QJsonArray json;
         int count = 0;
         for (int i = 0; i < wanted.size(); ++i) {
-            progress.set(double(i) / wanted.size(), QStringLiteral("listing %1").arg(wanted.at(i).name));
+            progress.set(double(i) / wanted.size(),
+                         QStringLiteral("listing %1").arg(wanted.at(i).name));
             auto listing = BackupCatalog::list(profile, wanted.at(i), progress.cancelToken());
             if (!listing)
                 return OperationResult::failure(listing.error());
@@ -90,8 +103,11 @@ Operation *BackupOperations::list(OperationRunner &runner, const Profile &profil
     });
 }
 
-Operation *BackupOperations::retention(OperationRunner &runner, const Profile &profile, const QString &region,
-                                       bool dryRun, const QString &confirmation)
+Operation *BackupOperations::retention(OperationRunner &runner,
+                                       const Profile &profile,
+                                       const QString &region,
+                                       bool dryRun,
+                                       const QString &confirmation)
 {
     const auto r = resolveRegion(profile, region);
     const QString regionName = r ? r->name : region;
@@ -147,14 +163,17 @@ QJsonObject BackupOperations::toJson(const RegionListing &listing, const Profile
                      {QStringLiteral("rpo_seconds"), profile.rpoSecs}};
     if (const BackupEntry *v = listing.newestVerified()) {
         json.insert(QStringLiteral("newest_verified"), v->id);
-        json.insert(QStringLiteral("newest_verified_age_seconds"), v->createdAt.secsTo(QDateTime::currentDateTimeUtc()));
+        json.insert(QStringLiteral("newest_verified_age_seconds"),
+                    v->createdAt.secsTo(QDateTime::currentDateTimeUtc()));
     }
     if (!listing.latestProblem.isEmpty())
         json.insert(QStringLiteral("latest_problem"), listing.latestProblem);
     return json;
 }
 
-QString BackupOperations::rpoText(const QList<RegionListing> &listings, const Profile &profile, bool *breached)
+QString BackupOperations::rpoText(const QList<RegionListing> &listings,
+                                  const Profile &profile,
+                                  bool *breached)
 {
     QStringList parts;
     bool bad = false;
@@ -169,11 +188,14 @@ QString BackupOperations::rpoText(const QList<RegionListing> &listings, const Pr
         const bool over = age > profile.rpoSecs;
         bad = bad || over;
         parts.append(QStringLiteral("%1: newest verified backup %2 old%3")
-                         .arg(l.region, formatDuration(age), over ? QStringLiteral(" — RPO BREACHED") : QString()));
+                         .arg(l.region,
+                              formatDuration(age),
+                              over ? QStringLiteral(" — RPO BREACHED") : QString()));
     }
     if (breached)
         *breached = bad;
-    return QStringLiteral("RPO target %1 · %2").arg(formatDuration(profile.rpoSecs), parts.join(QStringLiteral(" · ")));
+    return QStringLiteral("RPO target %1 · %2")
+        .arg(formatDuration(profile.rpoSecs), parts.join(QStringLiteral(" · ")));
 }
 
 } // namespace ragdr::core

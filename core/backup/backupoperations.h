@@ -24,17 +24,27 @@ class BackupOperations final
 {
 public:
     static Operation *backup(OperationRunner &runner, const Profile &profile, const QString &region);
-    static Operation *verify(OperationRunner &runner, const Profile &profile, const QString &region,
-                             const QString &backupKey, VerifyLevel level);
-    static Operation *list(OperationRunner &runner, const Profile &profile, const QStringList &regions,
+    static Operation *verify(OperationRunner &runner,
+                             const Profile &profile,
+                             const QString &region,
+                             const QString &backupKey,
+                             VerifyLevel level);
+    static Operation *list(OperationRunner &runner,
+                           const Profile &profile,
+                           const QStringList &regions,
                            std::shared_ptr<CatalogView> out);
-    static Operation *retention(OperationRunner &runner, const Profile &profile, const QString &region,
-                                bool dryRun, const QString &confirmation);
+    static Operation *retention(OperationRunner &runner,
+                                const Profile &profile,
+                                const QString &region,
+                                bool dryRun,
+                                const QString &confirmation);
 
     static QJsonObject toJson(const BackupEntry &entry);
     static QJsonObject toJson(const RegionListing &listing, const Profile &profile);
     // The RPO as the commander sees it: age of the newest verified backup against the target.
-    static QString rpoText(const QList<RegionListing> &listings, const Profile &profile, bool *breached);
+    static QString rpoText(const QList<RegionListing> &listings,
+                           const Profile &profile,
+                           bool *breached);
 };
 
 } // namespace ragdr::core

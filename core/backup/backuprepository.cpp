@@ -63,7 +63,8 @@ Result<QList<RepoFile>> LocalRepository::list(const CancelToken &)
     return files;
 }
 
-Status LocalRepository::upload(const QString &localPath, const QString &fileName,
+Status LocalRepository::upload(const QString &localPath,
+                               const QString &fileName,
                                const Progress &progress)
 {
     if (!QDir().mkpath(directory())) {
@@ -72,12 +73,13 @@ Status LocalRepository::upload(const QString &localPath, const QString &fileName
     }
     QFile in(localPath);
     if (!in.open(QIODevice::ReadOnly))
-        return fail(Error::failed(QStringLiteral("cannot read %1: %2").arg(localPath, in.errorString())));
+        return fail(
+            Error::failed(QStringLiteral("cannot read %1: %2").arg(localPath, in.errorString())));
     const QString temp = locationOf(hiddenTempName(fileName));
     QFile out(temp);
     if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-        return fail(Error::failed(
-            QStringLiteral("repository %1: cannot write %2: %3").arg(name(), temp, out.errorString())));
+        return fail(Error::failed(QStringLiteral("repository %1: cannot write %2: %3")
+                                      .arg(name(), temp, out.errorString())));
     }
     const qint64 total = in.size();
     qint64 done = 0;
@@ -92,18 +94,20 @@ Status LocalRepository::upload(const QString &localPath, const QString &fileName
             return abandon(Error::cancelled());
         const qint64 n = in.read(block.data(), block.size());
         if (n < 0)
-            return abandon(Error::failed(QStringLiteral("cannot read %1: %2").arg(localPath, in.errorString())));
+            return abandon(Error::failed(
+                QStringLiteral("cannot read %1: %2").arg(localPath, in.errorString())));
         if (n == 0)
             break;
         if (out.write(block.constData(), n) != n) {
-            return abandon(Error::failed(
-                QStringLiteral("repository %1: cannot write %2: %3").arg(name(), temp, out.errorString())));
+            return abandon(Error::failed(QStringLiteral("repository %1: cannot write %2: %3")
+                                             .arg(name(), temp, out.errorString())));
         }
         done += n;
         progress.setFraction(total > 0 ? double(done) / double(total) : 1.0);
     }
     if (!out.flush())
-        return abandon(Error::failed(QStringLiteral("repository %1: %2").arg(name(), out.errorString())));
+        return abandon(
+            Error::failed(QStringLiteral("repository %1: %2").arg(name(), out.errorString())));
     out.close();
     if (auto synced = files::fsyncFile(temp); !synced) {
         QFile::remove(temp);
@@ -118,7 +122,8 @@ Status LocalRepository::upload(const QString &localPath, const QString &fileName
 
 Result<QByteArray> LocalRepository::sha256(const QString &fileName, const Progress &progress)
 {
-    return files::sha256Hex(locationOf(fileName), progress.cancelToken(),
+    return files::sha256Hex(locationOf(fileName),
+                            progress.cancelToken(),
                             [&](qint64 done, qint64 total) {
                                 progress.setFraction(total > 0 ? double(done) / double(total) : 1.0);
                             });
@@ -169,15 +174,17 @@ QString RcloneRepository::locationOf(const QString &fileName) const
     return base + QLatin1Char('/') + fileName;
 }
 
-Result<QByteArray> RcloneRepository::rclone(const QStringList &args, const CancelToken &cancel,
+Result<QByteArray> RcloneRepository::rclone(const QStringList &args,
+                                            const CancelToken &cancel,
                                             const QByteArray &input,
                                             const std::function<void(const QString &)> &onLine)
 {
     const QString program = QStandardPaths::findExecutable(QStringLiteral("rclone"));
     if (program.isEmpty()) {
-        return fail(Error::failed(QStringLiteral("repository %1 needs rclone, which is not installed "
-                                                 "(apt-get install rclone)")
-                                      .arg(name())));
+        return fail(
+            Error::failed(QStringLiteral("repository %1 needs rclone, which is not installed "
+                                         "(apt-get install rclone)")
+                              .arg(name())));
     }
     ChildSpec spec;
     spec.program = program;
@@ -192,8 +199,9 @@ Result<QByteArray> RcloneRepository::rclone(const QStringList &args, const Cance
     if (run->cancelled)
         return fail(Error::cancelled());
     if (!run->succeeded()) {
-        Error e = Error::failed(QStringLiteral("repository %1: %2")
-                                    .arg(name(), run->failureText(QStringLiteral("rclone ") + args.value(0))));
+        Error e = Error::failed(
+            QStringLiteral("repository %1: %2")
+                .arg(name(), run->failureText(QStringLiteral("rclone ") + args.value(0))));
         if (run->exitCode == kRcloneDirectoryNotFound)
             e.message += QStringLiteral(" (not found)");
         return fail(e);
@@ -203,8 +211,10 @@ Result<QByteArray> RcloneRepository::rclone(const QStringList &args, const Cance
 
 Result<QList<RepoFile>> RcloneRepository::list(const CancelToken &cancel)
 {
-    auto out = rclone({QStringLiteral("lsjson"), QStringLiteral("--files-only"),
-                       QStringLiteral("--no-mimetype"), config().location},
+    auto out = rclone({QStringLiteral("lsjson"),
+                       QStringLiteral("--files-only"),
+                       QStringLiteral("--no-mimetype"),
+                       config().location},
                       cancel);
     if (!out)
         return fail(out.error());
@@ -217,9 +227,11 @@ Result<QList<RepoFile>> RcloneRepository::list(const CancelToken &cancel)
     QList<RepoFile> files;
     for (const QJsonValue &v : doc.array()) {
         const QJsonObject o = v.toObject();
-        files.append({o.value(QStringLiteral("Name")).toString(),
-                      o.value(QStringLiteral("Size")).toInteger(),
-                      QDateTime::fromString(o.value(QStringLiteral("ModTime")).toString(), Qt::ISODateWithMs).toUTC()});
+        files.append(
+            {o.value(QStringLiteral("Name")).toString(),
+             o.value(QStringLiteral("Size")).toInteger(),
+             QDateTime::fromString(o.value(QStringLiteral("ModTime")).toString(), Qt::ISODateWithMs)
+                 .toUTC()});
     }
     return files;
 }
@@ -232,21 +244,31 @@ Status RcloneRepository::moveInto(const QString &from, const QString &to, const 
     return {};
 }
 
-Status RcloneRepository::upload(const QString &localPath, const QString &fileName,
+Status RcloneRepository::upload(const QString &localPath,
+                                const QString &fileName,
                                 const Progress &progress)
 {
     const QString temp = hiddenTempName(fileName);
-    auto copied = rclone({QStringLiteral("copyto"), localPath, locationOf(temp), QStringLiteral("--stats"),
-                          QStringLiteral("1s"), QStringLiteral("--use-json-log"), QStringLiteral("-v")},
-                         progress.cancelToken(), {}, [&](const QString &line) {
-                             const QJsonObject stats = QJsonDocument::fromJson(line.toUtf8())
-                                                           .object()
-                                                           .value(QStringLiteral("stats"))
-                                                           .toObject();
-                             const double total = stats.value(QStringLiteral("totalBytes")).toDouble();
-                             if (total > 0)
-                                 progress.setFraction(stats.value(QStringLiteral("bytes")).toDouble() / total);
-                         });
+    auto copied
+        = rclone({QStringLiteral("copyto"),
+                  localPath,
+                  locationOf(temp),
+                  QStringLiteral("--stats"),
+                  QStringLiteral("1s"),
+                  QStringLiteral("--use-json-log"),
+                  QStringLiteral("-v")},
+                 progress.cancelToken(),
+                 {},
+                 [&](const QString &line) {
+                     const QJsonObject stats = QJsonDocument::fromJson(line.toUtf8())
+                                                   .object()
+                                                   .value(QStringLiteral("stats"))
+                                                   .toObject();
+                     const double total = stats.value(QStringLiteral("totalBytes")).toDouble();
+                     if (total > 0)
+                         progress.setFraction(stats.value(QStringLiteral("bytes")).toDouble()
+                                              / total);
+                 });
     if (!copied) {
         remove(temp, CancelToken());
         return fail(copied.error());
@@ -261,7 +283,9 @@ Status RcloneRepository::upload(const QString &localPath, const QString &fileNam
 Result<QByteArray> RcloneRepository::sha256(const QString &fileName, const Progress &progress)
 {
     // --download hashes the bytes as stored, on every backend, not a hash the remote remembers.
-    auto out = rclone({QStringLiteral("hashsum"), QStringLiteral("sha256"), QStringLiteral("--download"),
+    auto out = rclone({QStringLiteral("hashsum"),
+                       QStringLiteral("sha256"),
+                       QStringLiteral("--download"),
                        locationOf(fileName)},
                       progress.cancelToken());
     if (!out)
@@ -279,7 +303,9 @@ Result<QByteArray> RcloneRepository::read(const QString &fileName, const CancelT
     return rclone({QStringLiteral("cat"), locationOf(fileName)}, cancel);
 }
 
-Status RcloneRepository::write(const QString &fileName, const QByteArray &data, const CancelToken &cancel)
+Status RcloneRepository::write(const QString &fileName,
+                               const QByteArray &data,
+                               const CancelToken &cancel)
 {
     const QString temp = hiddenTempName(fileName);
     auto written = rclone({QStringLiteral("rcat"), locationOf(temp)}, cancel, data);

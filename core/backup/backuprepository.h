@@ -34,10 +34,14 @@ public:
     virtual QString locationOf(const QString &fileName) const = 0;
 
     virtual Result<QList<RepoFile>> list(const CancelToken &cancel) = 0;
-    virtual Status upload(const QString &localPath, const QString &fileName, const Progress &progress) = 0;
+    virtual Status upload(const QString &localPath,
+                          const QString &fileName,
+                          const Progress &progress)
+        = 0;
     virtual Result<QByteArray> sha256(const QString &fileName, const Progress &progress) = 0;
     virtual Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) = 0;
-    virtual Status write(const QString &fileName, const QByteArray &data, const CancelToken &cancel) = 0;
+    virtual Status write(const QString &fileName, const QByteArray &data, const CancelToken &cancel)
+        = 0;
     virtual Status remove(const QString &fileName, const CancelToken &cancel) = 0;
 
 protected:
@@ -58,10 +62,14 @@ public:
     bool isLocal() const override { return true; }
     QString locationOf(const QString &fileName) const override;
     Result<QList<RepoFile>> list(const CancelToken &cancel) override;
-    Status upload(const QString &localPath, const QString &fileName, const Progress &progress) override;
+    Status upload(const QString &localPath,
+                  const QString &fileName,
+                  const Progress &progress) override;
     Result<QByteArray> sha256(const QString &fileName, const Progress &progress) override;
     Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) override;
-    Status write(const QString &fileName, const QByteArray &data, const CancelToken &cancel) override;
+    Status write(const QString &fileName,
+                 const QByteArray &data,
+                 const CancelToken &cancel) override;
     Status remove(const QString &fileName, const CancelToken &cancel) override;
 };
 
@@ -73,14 +81,19 @@ public:
     bool isLocal() const override { return false; }
     QString locationOf(const QString &fileName) const override;
     Result<QList<RepoFile>> list(const CancelToken &cancel) override;
-    Status upload(const QString &localPath, const QString &fileName, const Progress &progress) override;
+    Status upload(const QString &localPath,
+                  const QString &fileName,
+                  const Progress &progress) override;
     Result<QByteArray> sha256(const QString &fileName, const Progress &progress) override;
     Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) override;
-    Status write(const QString &fileName, const QByteArray &data, const CancelToken &cancel) override;
+    Status write(const QString &fileName,
+                 const QByteArray &data,
+                 const CancelToken &cancel) override;
     Status remove(const QString &fileName, const CancelToken &cancel) override;
 
 private:
-    Result<QByteArray> rclone(const QStringList &args, const CancelToken &cancel,
+    Result<QByteArray> rclone(const QStringList &args,
+                              const CancelToken &cancel,
                               const QByteArray &input = {},
                               const std::function<void(const QString &)> &onLine = {});
     Status moveInto(const QString &from, const QString &to, const CancelToken &cancel);

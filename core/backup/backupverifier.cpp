@@ -37,7 +37,10 @@ public:
         : m_record(record)
     {}
 
-    void pass(const QString &name, const QString &detail) { add(name, QStringLiteral("passed"), detail); }
+    void pass(const QString &name, const QString &detail)
+    {
+        add(name, QStringLiteral("passed"), detail);
+    }
 
     void corrupt(const QString &name, const QString &detail)
     {
@@ -79,18 +82,21 @@ private:
 // pg_restore's words for a damaged archive, as opposed to a problem with the target database.
 bool isArchiveDamage(const QString &message)
 {
-    static const QRegularExpression damage(
-        QStringLiteral("could not read from input file|could not uncompress|input file is too short|"
-                       "did not find magic string|unexpected end of file|could not find block ID|"
-                       "does not appear to be a valid archive|invalid|corrupt|bad data|"
-                       "incorrect data check|could not read input file"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression
+        damage(QStringLiteral(
+                   "could not read from input file|could not uncompress|input file is too short|"
+                   "did not find magic string|unexpected end of file|could not find block ID|"
+                   "does not appear to be a valid archive|invalid|corrupt|bad data|"
+                   "incorrect data check|could not read input file"),
+               QRegularExpression::CaseInsensitiveOption);
     return damage.match(message).hasMatch();
 }
 
 QString describeToc(const TocListing &toc)
 {
-    return QStringLiteral("%1 items, %2 with table data").arg(toc.entries.size()).arg(toc.count(QStringLiteral("TABLE DATA")));
+    return QStringLiteral("%1 items, %2 with table data")
+        .arg(toc.entries.size())
+        .arg(toc.count(QStringLiteral("TABLE DATA")));
 }
 
 } // namespace
@@ -100,8 +106,10 @@ BackupVerifier::BackupVerifier(Profile profile, Region region)
     , m_region(std::move(region))
 {}
 
-FileVerification BackupVerifier::verifyFile(const QString &path, const BackupManifest *manifest,
-                                            VerifyLevel level, const Progress &progress,
+FileVerification BackupVerifier::verifyFile(const QString &path,
+                                            const BackupManifest *manifest,
+                                            VerifyLevel level,
+                                            const Progress &progress,
                                             bool creating) const
 {
     QElapsedTimer clock;
@@ -114,9 +122,9 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
     Checks checks(out.record);
     const bool deep = level == VerifyLevel::Deep;
     const Progress fileProgress = progress.sub(0.0, deep ? 0.3 : 1.0);
-    const QString adoptedNote = manifest && manifest->isAdopted()
-                                    ? QStringLiteral(" (as observed when ragdr first verified this dump)")
-                                    : QString();
+    const QString adoptedNote = manifest && manifest->isAdopted() ? QStringLiteral(
+                                    " (as observed when ragdr first verified this dump)")
+                                                                  : QString();
 
     const QFileInfo info(path);
     if (!info.exists()) {
@@ -141,8 +149,9 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
                        QStringLiteral("the file has %1 bytes, the manifest records %2%3 (%4)")
                            .arg(out.size)
                            .arg(manifest->size)
-                           .arg(adoptedNote, out.size < manifest->size ? QStringLiteral("cut short")
-                                                                      : QStringLiteral("bytes added")));
+                           .arg(adoptedNote,
+                                out.size < manifest->size ? QStringLiteral("cut short")
+                                                          : QStringLiteral("bytes added")));
     } else if (manifest && manifest->size >= 0) {
         checks.pass(QStringLiteral("size"), QStringLiteral("%1 bytes, as recorded").arg(out.size));
     }
@@ -161,7 +170,8 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
     if (readable && level != VerifyLevel::Quick) {
         ChildSpec spec;
         spec.program = *pgRestore;
-        spec.arguments = {QStringLiteral("-v"), QStringLiteral("-f"), QStringLiteral("/dev/null"), path};
+        spec.arguments
+            = {QStringLiteral("-v"), QStringLiteral("-f"), QStringLiteral("/dev/null"), path};
         spec.environment = env;
         const CancelToken cancel = progress.cancelToken();
         fullRead = QtConcurrent::run([spec, cancel, &itemsRead] {
@@ -185,26 +195,33 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
     if (out.size > 0) {
         auto sha = files::sha256Hex(path, progress.cancelToken(), [&](qint64 done, qint64 total) {
             showProgress(total > 0 ? double(done) / double(total) : 1.0,
-                         level == VerifyLevel::Quick ? QStringLiteral("computing sha256")
-                                                     : QStringLiteral("computing sha256, reading every block"));
+                         level == VerifyLevel::Quick
+                             ? QStringLiteral("computing sha256")
+                             : QStringLiteral("computing sha256, reading every block"));
         });
         if (!sha) {
             checks.couldNotCheck(QStringLiteral("sha256"), sha.error().message);
         } else {
             out.sha256 = *sha;
             if (creating) {
-                checks.pass(QStringLiteral("sha256"), QStringLiteral("%1 (recorded now)").arg(QString::fromLatin1(*sha)));
+                checks.pass(QStringLiteral("sha256"),
+                            QStringLiteral("%1 (recorded now)").arg(QString::fromLatin1(*sha)));
             } else if (!manifest || manifest->sha256.isEmpty()) {
                 checks.skip(QStringLiteral("sha256"),
-                            QStringLiteral("no manifest recorded a checksum when the backup was made, so a "
-                                           "change since then cannot be seen"));
+                            QStringLiteral(
+                                "no manifest recorded a checksum when the backup was made, so a "
+                                "change since then cannot be seen"));
             } else if (manifest->sha256.toLatin1() != *sha) {
                 checks.corrupt(QStringLiteral("sha256"),
-                               QStringLiteral("sha256 %1 differs from the manifest's %2%3: the file changed "
-                                              "after the backup was made")
-                                   .arg(QString::fromLatin1(sha->left(12)), manifest->sha256.left(12), adoptedNote));
+                               QStringLiteral(
+                                   "sha256 %1 differs from the manifest's %2%3: the file changed "
+                                   "after the backup was made")
+                                   .arg(QString::fromLatin1(sha->left(12)),
+                                        manifest->sha256.left(12),
+                                        adoptedNote));
             } else {
-                checks.pass(QStringLiteral("sha256"), QStringLiteral("matches the manifest%1").arg(adoptedNote));
+                checks.pass(QStringLiteral("sha256"),
+                            QStringLiteral("matches the manifest%1").arg(adoptedNote));
             }
         }
     }
@@ -220,10 +237,12 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
         } else if (listed->cancelled) {
             checks.couldNotCheck(QStringLiteral("toc"), QStringLiteral("cancelled"));
         } else if (!listed->succeeded()) {
-            checks.corrupt(QStringLiteral("toc"), listed->failureText(QStringLiteral("pg_restore -l")));
+            checks.corrupt(QStringLiteral("toc"),
+                           listed->failureText(QStringLiteral("pg_restore -l")));
         } else {
             out.toc = TocListing::parse(listed->standardOutput);
-            if (manifest && manifest->tocListed >= 0 && manifest->tocListed != out.toc.entries.size()) {
+            if (manifest && manifest->tocListed >= 0
+                && manifest->tocListed != out.toc.entries.size()) {
                 checks.corrupt(QStringLiteral("toc"),
                                QStringLiteral("the archive lists %1 items, the manifest records %2")
                                    .arg(out.toc.entries.size())
@@ -245,9 +264,11 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
         } else if (read->cancelled) {
             checks.couldNotCheck(QStringLiteral("full read"), QStringLiteral("cancelled"));
         } else if (!read->succeeded()) {
-            checks.corrupt(QStringLiteral("full read"), read->failureText(QStringLiteral("pg_restore -f /dev/null")));
+            checks.corrupt(QStringLiteral("full read"),
+                           read->failureText(QStringLiteral("pg_restore -f /dev/null")));
         } else {
-            checks.pass(QStringLiteral("full read"), QStringLiteral("every data block read and inflated"));
+            checks.pass(QStringLiteral("full read"),
+                        QStringLiteral("every data block read and inflated"));
         }
     } else if (level != VerifyLevel::Quick) {
         checks.skip(QStringLiteral("full read"), QStringLiteral("not a readable archive"));
@@ -255,7 +276,8 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
 
     if (deep) {
         if (checks.isCorrupt() || !readable) {
-            checks.skip(QStringLiteral("restore"), QStringLiteral("the archive is already known to be damaged"));
+            checks.skip(QStringLiteral("restore"),
+                        QStringLiteral("the archive is already known to be damaged"));
         } else {
             restoreAndCompare(path, manifest, out, progress.sub(0.3, 1.0));
         }
@@ -265,8 +287,10 @@ FileVerification BackupVerifier::verifyFile(const QString &path, const BackupMan
     return out;
 }
 
-void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest *manifest,
-                                       FileVerification &out, const Progress &progress) const
+void BackupVerifier::restoreAndCompare(const QString &path,
+                                       const BackupManifest *manifest,
+                                       FileVerification &out,
+                                       const Progress &progress) const
 {
     Checks checks(out.record);
 
@@ -281,24 +305,28 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
         checks.couldNotCheck(QStringLiteral("restore"), admin.error().message);
         return;
     }
-    const QString scratch = QStringLiteral("ragdr_verify_%1_%2")
-                                .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddHHmmss")))
-                                .arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
+    const QString scratch
+        = QStringLiteral("ragdr_verify_%1_%2")
+              .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddHHmmss")))
+              .arg(QRandomGenerator::global()->bounded(0x10000), 4, 16, QLatin1Char('0'));
     progress.set(0.0, QStringLiteral("creating scratch database %1").arg(scratch));
     if (auto created = (*admin)->execute(QStringLiteral("CREATE DATABASE %1 TEMPLATE template0")
                                              .arg(PgSession::quoteIdentifier(scratch)));
         !created) {
         QString why = created.error().message;
         if (why.contains(QLatin1String("permission denied")))
-            why += QStringLiteral(" (deep verification restores into a scratch database: grant %1 CREATEDB, "
-                                  "or name another server as verify_database in the profile)")
+            why += QStringLiteral(
+                       " (deep verification restores into a scratch database: grant %1 CREATEDB, "
+                       "or name another server as verify_database in the profile)")
                        .arg(db.user);
         checks.couldNotCheck(QStringLiteral("restore"), why);
         return;
     }
-    out.record.checks.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("scratch database")},
-                                         {QStringLiteral("status"), QStringLiteral("passed")},
-                                         {QStringLiteral("detail"), QStringLiteral("%1 on %2:%3").arg(scratch, db.host).arg(db.port)}});
+    out.record.checks.append(
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("scratch database")},
+                    {QStringLiteral("status"), QStringLiteral("passed")},
+                    {QStringLiteral("detail"),
+                     QStringLiteral("%1 on %2:%3").arg(scratch, db.host).arg(db.port)}});
 
     [&] {
         auto pgRestore = PgTools::locate(QStringLiteral("pg_restore"));
@@ -314,9 +342,10 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
         ChildSpec spec;
         spec.program = *pgRestore;
         spec.arguments = PgTools::connectionArguments(db);
-        spec.arguments << QStringLiteral("-d") << scratch << QStringLiteral("-w") << QStringLiteral("-v")
-                       << QStringLiteral("--exit-on-error") << QStringLiteral("--no-owner")
-                       << QStringLiteral("--no-privileges") << QStringLiteral("-j")
+        spec.arguments << QStringLiteral("-d") << scratch << QStringLiteral("-w")
+                       << QStringLiteral("-v") << QStringLiteral("--exit-on-error")
+                       << QStringLiteral("--no-owner") << QStringLiteral("--no-privileges")
+                       << QStringLiteral("-j")
                        << QString::number(qBound(1, QThread::idealThreadCount(), 4)) << path;
         spec.environment = PgPassFile::environmentFor(db, passFile->get());
         const int expected = std::max<qsizetype>(1, out.toc.entries.size());
@@ -327,7 +356,10 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
             if (m.hasMatch()) {
                 done.insert(m.captured(1));
                 progress.set(0.8 * std::min(1.0, double(done.size()) / expected),
-                             QStringLiteral("restoring into %1 (%2 of %3 items)").arg(scratch).arg(done.size()).arg(expected));
+                             QStringLiteral("restoring into %1 (%2 of %3 items)")
+                                 .arg(scratch)
+                                 .arg(done.size())
+                                 .arg(expected));
             }
         });
         if (!restored) {
@@ -346,7 +378,8 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
                 checks.couldNotCheck(QStringLiteral("restore"), why);
             return;
         }
-        checks.pass(QStringLiteral("restore"), QStringLiteral("restored into %1 with --exit-on-error").arg(scratch));
+        checks.pass(QStringLiteral("restore"),
+                    QStringLiteral("restored into %1 with --exit-on-error").arg(scratch));
 
         progress.set(0.8, QStringLiteral("counting rows in %1").arg(scratch));
         auto session = PgSession::connect(db, *password, scratch);
@@ -355,7 +388,9 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
             return;
         }
         (*session)->begin(PgSession::Isolation::RepeatableRead, true);
-        auto facts = DatabaseFactsCollector::collect(**session, m_profile.schema, progress.cancelToken());
+        auto facts = DatabaseFactsCollector::collect(**session,
+                                                     m_profile.schema,
+                                                     progress.cancelToken());
         (*session)->rollback();
         if (!facts) {
             checks.couldNotCheck(QStringLiteral("counts"), facts.error().message);
@@ -368,19 +403,22 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
         if (manifest && !manifest->isAdopted() && !manifest->facts.tables.isEmpty()) {
             const QStringList diffs = DatabaseFactsCollector::compare(manifest->facts, *facts);
             if (diffs.isEmpty()) {
-                checks.pass(QStringLiteral("counts"), QStringLiteral("%1 tables, %2 rows: equal to the manifest")
-                                                          .arg(facts->tables.size())
-                                                          .arg(rows));
+                checks.pass(QStringLiteral("counts"),
+                            QStringLiteral("%1 tables, %2 rows: equal to the manifest")
+                                .arg(facts->tables.size())
+                                .arg(rows));
             } else {
-                checks.corrupt(QStringLiteral("counts"), QStringLiteral("the restored copy differs from the "
-                                                                        "manifest: %1")
-                                                             .arg(diffs.join(QStringLiteral("; "))));
+                checks.corrupt(QStringLiteral("counts"),
+                               QStringLiteral("the restored copy differs from the "
+                                              "manifest: %1")
+                                   .arg(diffs.join(QStringLiteral("; "))));
             }
         } else {
-            checks.skip(QStringLiteral("counts"), QStringLiteral("no manifest with row counts: the restore has "
-                                                                 "%1 tables and %2 rows, nothing to compare with")
-                                                      .arg(facts->tables.size())
-                                                      .arg(rows));
+            checks.skip(QStringLiteral("counts"),
+                        QStringLiteral("no manifest with row counts: the restore has "
+                                       "%1 tables and %2 rows, nothing to compare with")
+                            .arg(facts->tables.size())
+                            .arg(rows));
         }
         if (facts->rag && facts->rag->probe.isSet()) {
             const SimilarityProbe &p = facts->rag->probe;
@@ -388,19 +426,22 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
                                    && p.scores.constFirst() > 0.9999;
             if (selfFirst) {
                 checks.pass(QStringLiteral("similarity"),
-                            QStringLiteral("nearest neighbours of %1 among %2 embeddings (dimension %3): %4")
+                            QStringLiteral(
+                                "nearest neighbours of %1 among %2 embeddings (dimension %3): %4")
                                 .arg(p.probeKey)
                                 .arg(p.candidates)
                                 .arg(facts->rag->dimension)
                                 .arg(p.topKeys.join(QStringLiteral(", "))));
             } else {
                 checks.corrupt(QStringLiteral("similarity"),
-                               QStringLiteral("the embedding of %1 is not its own nearest neighbour after "
-                                              "restore: the vectors are damaged")
+                               QStringLiteral(
+                                   "the embedding of %1 is not its own nearest neighbour after "
+                                   "restore: the vectors are damaged")
                                    .arg(p.probeKey));
             }
         } else if (m_profile.schema.hasEmbeddings()) {
-            checks.skip(QStringLiteral("similarity"), QStringLiteral("no embeddings in the restored copy"));
+            checks.skip(QStringLiteral("similarity"),
+                        QStringLiteral("no embeddings in the restored copy"));
         }
     }();
 
@@ -415,7 +456,8 @@ void BackupVerifier::restoreAndCompare(const QString &path, const BackupManifest
     }
 }
 
-OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
+OperationResult BackupVerifier::run(const QString &backupKey,
+                                    VerifyLevel level,
                                     const Progress &progress) const
 {
     progress.set(0.0, QStringLiteral("listing backups"));
@@ -427,28 +469,34 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
         return OperationResult::failure(found.error());
     const BackupEntry entry = **found;
     const BackupManifest *manifest = entry.manifest ? &*entry.manifest : nullptr;
-    const QString untouched = level == VerifyLevel::Deep
-                                  ? QStringLiteral("the backup files were only read; the live database was not "
-                                                   "touched (the restore went into a scratch database)")
-                                  : QStringLiteral("the backup files were only read; no database was touched");
+    const QString untouched
+        = level == VerifyLevel::Deep
+              ? QStringLiteral("the backup files were only read; the live database was not "
+                               "touched (the restore went into a scratch database)")
+              : QStringLiteral("the backup files were only read; no database was touched");
 
     LocalRepository primary(m_region.primaryRepository());
     FileVerification fv;
     if (entry.inPrimary()) {
-        fv = verifyFile(primary.locationOf(entry.fileName), manifest, level, progress.sub(0.02, 0.9));
+        fv = verifyFile(primary.locationOf(entry.fileName),
+                        manifest,
+                        level,
+                        progress.sub(0.02, 0.9));
     } else {
         fv.record.level = level;
         fv.record.at = QDateTime::currentDateTimeUtc();
         fv.record.by = Journal::actor();
         fv.record.result = QStringLiteral("failed");
-        fv.record.reason = QStringLiteral("the primary copy is missing from %1").arg(primary.directory());
+        fv.record.reason
+            = QStringLiteral("the primary copy is missing from %1").arg(primary.directory());
     }
     if (progress.isCancelled())
         return OperationResult::failure(Error::cancelled(untouched));
 
     // Every other copy: its checksum against the manifest (or what the primary copy has now).
-    const QString reference = manifest && !manifest->sha256.isEmpty() ? manifest->sha256
-                                                                      : QString::fromLatin1(fv.sha256);
+    const QString reference = manifest && !manifest->sha256.isEmpty()
+                                  ? manifest->sha256
+                                  : QString::fromLatin1(fv.sha256);
     QList<CopyRecord> copies;
     QStringList badCopies;
     QStringList missingCopies;
@@ -462,8 +510,9 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
         rec.location = repo->locationOf(entry.fileName);
         if (i == 0) {
             rec.state = fv.sha256.isEmpty() ? QStringLiteral("missing")
-                        : reference.isEmpty() || reference.toLatin1() == fv.sha256 ? QStringLiteral("ok")
-                                                                                    : QStringLiteral("mismatch");
+                        : reference.isEmpty() || reference.toLatin1() == fv.sha256
+                            ? QStringLiteral("ok")
+                            : QStringLiteral("mismatch");
             rec.sha256 = QString::fromLatin1(fv.sha256);
             rec.size = fv.size;
         } else if (state.state == CopyState::State::Unreachable) {
@@ -481,12 +530,15 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
             } else {
                 rec.sha256 = QString::fromLatin1(*sha);
                 rec.size = state.size;
-                rec.state = reference.isEmpty() || reference.toLatin1() == *sha ? QStringLiteral("ok")
-                                                                                : QStringLiteral("mismatch");
+                rec.state = reference.isEmpty() || reference.toLatin1() == *sha
+                                ? QStringLiteral("ok")
+                                : QStringLiteral("mismatch");
                 if (rec.state == QLatin1String("mismatch")) {
                     rec.detail = manifest && !manifest->sha256.isEmpty()
-                                     ? QStringLiteral("sha256 %1 here, %2 expected").arg(rec.sha256.left(12), reference.left(12))
-                                     : QStringLiteral("sha256 %1 here, %2 in the primary copy; no manifest says which "
+                                     ? QStringLiteral("sha256 %1 here, %2 expected")
+                                           .arg(rec.sha256.left(12), reference.left(12))
+                                     : QStringLiteral("sha256 %1 here, %2 in the primary copy; no "
+                                                      "manifest says which "
                                                       "is intact")
                                            .arg(rec.sha256.left(12), reference.left(12));
                 }
@@ -496,8 +548,12 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
             // Not damage: the copy was never made there (a runbook dump) or was removed.
             missingCopies.append(config.name);
         } else if (rec.state != QLatin1String("ok")) {
-            badCopies.append(QStringLiteral("%1: %2%3").arg(config.name, rec.state,
-                                                            rec.detail.isEmpty() ? QString() : QStringLiteral(" (") + rec.detail + QLatin1Char(')')));
+            badCopies.append(QStringLiteral("%1: %2%3")
+                                 .arg(config.name,
+                                      rec.state,
+                                      rec.detail.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(" (") + rec.detail + QLatin1Char(')')));
         }
         copies.append(rec);
     }
@@ -529,7 +585,8 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
             for (const CopyRecord &c : std::as_const(copies))
                 m.setCopy(c);
         },
-        progress.cancelToken(), &warnings);
+        progress.cancelToken(),
+        &warnings);
     if (!updated)
         warnings.append(updated.error().message);
 
@@ -555,12 +612,19 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
     OperationResult result;
     const QString what = QStringLiteral("%1 (%2 verification)").arg(entry.id, levelName(level));
     if (fv.record.result == QLatin1String("corrupt")) {
-        result = OperationResult::failure(Error::failed(QStringLiteral("CORRUPT: %1: %2").arg(what, fv.record.reason), untouched), evidence);
+        result = OperationResult::failure(Error::failed(QStringLiteral("CORRUPT: %1: %2")
+                                                            .arg(what, fv.record.reason),
+                                                        untouched),
+                                          evidence);
     } else if (!fv.record.passed()) {
-        result = OperationResult::failure(Error::failed(QStringLiteral("could not verify %1: %2").arg(what, fv.record.reason), untouched), evidence);
+        result = OperationResult::failure(Error::failed(QStringLiteral("could not verify %1: %2")
+                                                            .arg(what, fv.record.reason),
+                                                        untouched),
+                                          evidence);
     } else if (!badCopies.isEmpty()) {
         result = OperationResult::failure(
-            Error::failed(QStringLiteral("%1 passed, but not every copy is good: %2").arg(what, badCopies.join(QStringLiteral("; "))),
+            Error::failed(QStringLiteral("%1 passed, but not every copy is good: %2")
+                              .arg(what, badCopies.join(QStringLiteral("; "))),
                           untouched),
             evidence);
     } else {
@@ -571,7 +635,8 @@ OperationResult BackupVerifier::run(const QString &backupKey, VerifyLevel level,
         if (!missingCopies.isEmpty())
             msg += QStringLiteral(" (none in %1)").arg(missingCopies.join(QStringLiteral(", ")));
         if (!fv.record.unchecked.isEmpty())
-            msg += QStringLiteral("; not checked: %1").arg(fv.record.unchecked.join(QStringLiteral("; ")));
+            msg += QStringLiteral("; not checked: %1")
+                       .arg(fv.record.unchecked.join(QStringLiteral("; ")));
         result = OperationResult::success(msg, evidence);
         result.untouched = untouched;
     }

@@ -36,8 +36,10 @@ public:
 
     // Checks a local file; records nothing. When creating is set, the file is a dump being made
     // and the manifest does not exist yet: its checksum is what the manifest will record.
-    FileVerification verifyFile(const QString &path, const BackupManifest *manifest,
-                                VerifyLevel level, const Progress &progress,
+    FileVerification verifyFile(const QString &path,
+                                const BackupManifest *manifest,
+                                VerifyLevel level,
+                                const Progress &progress,
                                 bool creating = false) const;
 
     // The operation: verifies the backup's primary copy at level and every other copy's checksum,
@@ -45,8 +47,10 @@ public:
     OperationResult run(const QString &backupKey, VerifyLevel level, const Progress &progress) const;
 
 private:
-    void restoreAndCompare(const QString &path, const BackupManifest *manifest,
-                           FileVerification &out, const Progress &progress) const;
+    void restoreAndCompare(const QString &path,
+                           const BackupManifest *manifest,
+                           FileVerification &out,
+                           const Progress &progress) const;
 
     Profile m_profile;
     Region m_region;

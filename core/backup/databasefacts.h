@@ -75,14 +75,15 @@ class DatabaseFactsCollector final
 public:
     // Candidates for the similarity probe: the first N embeddings by key, so that the probe
     // costs the same whatever the database's size.
-    static constexpr int kProbeCandidates = 20000;
+    static constexpr int kProbeCandidates = 5000;
     static constexpr int kProbeTop = 5;
 
     // The user tables with their heap sizes, cheap (catalog only); rows are not counted.
     static Result<QList<TableCount>> listTables(PgSession &session);
 
     // Exact counts and the RAG facts, in the session's current transaction.
-    static Result<DatabaseFacts> collect(PgSession &session, const RagSchema &schema,
+    static Result<DatabaseFacts> collect(PgSession &session,
+                                         const RagSchema &schema,
                                          const CancelToken &cancel);
 
     // Differences a person can read, e.g. "public.chunks: 1000 rows in the manifest, 998 restored".

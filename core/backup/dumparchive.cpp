@@ -12,32 +12,72 @@ namespace {
 // pg_dump's item kinds; longest first so that "TABLE DATA" is not read as "TABLE".
 QStringList knownDescs()
 {
-    QStringList descs{
-        QStringLiteral("ACCESS METHOD"), QStringLiteral("ACL"), QStringLiteral("AGGREGATE"),
-        QStringLiteral("BLOB"), QStringLiteral("BLOB DATA"), QStringLiteral("BLOBS"),
-        QStringLiteral("CAST"), QStringLiteral("CHECK CONSTRAINT"), QStringLiteral("COLLATION"),
-        QStringLiteral("COMMENT"), QStringLiteral("CONSTRAINT"), QStringLiteral("CONVERSION"),
-        QStringLiteral("DATABASE"), QStringLiteral("DATABASE PROPERTIES"), QStringLiteral("DEFAULT"),
-        QStringLiteral("DEFAULT ACL"), QStringLiteral("DOMAIN"), QStringLiteral("ENCODING"),
-        QStringLiteral("EVENT TRIGGER"), QStringLiteral("EXTENSION"), QStringLiteral("FK CONSTRAINT"),
-        QStringLiteral("FOREIGN DATA WRAPPER"), QStringLiteral("FOREIGN TABLE"), QStringLiteral("FUNCTION"),
-        QStringLiteral("INDEX"), QStringLiteral("INDEX ATTACH"), QStringLiteral("LARGE OBJECT"),
-        QStringLiteral("MATERIALIZED VIEW"), QStringLiteral("MATERIALIZED VIEW DATA"),
-        QStringLiteral("OPERATOR"), QStringLiteral("OPERATOR CLASS"), QStringLiteral("OPERATOR FAMILY"),
-        QStringLiteral("POLICY"), QStringLiteral("PROCEDURAL LANGUAGE"), QStringLiteral("PROCEDURE"),
-        QStringLiteral("PUBLICATION"), QStringLiteral("PUBLICATION TABLE"),
-        QStringLiteral("PUBLICATION TABLES IN SCHEMA"), QStringLiteral("ROW SECURITY"), QStringLiteral("RULE"),
-        QStringLiteral("SCHEMA"), QStringLiteral("SEARCHPATH"), QStringLiteral("SECURITY LABEL"),
-        QStringLiteral("SEQUENCE"), QStringLiteral("SEQUENCE OWNED BY"), QStringLiteral("SEQUENCE SET"),
-        QStringLiteral("SERVER"), QStringLiteral("SHELL TYPE"), QStringLiteral("STATISTICS"),
-        QStringLiteral("STDSTRINGS"), QStringLiteral("SUBSCRIPTION"), QStringLiteral("TABLE"),
-        QStringLiteral("TABLE ATTACH"), QStringLiteral("TABLE DATA"),
-        QStringLiteral("TEXT SEARCH CONFIGURATION"), QStringLiteral("TEXT SEARCH DICTIONARY"),
-        QStringLiteral("TEXT SEARCH PARSER"), QStringLiteral("TEXT SEARCH TEMPLATE"),
-        QStringLiteral("TRANSFORM"), QStringLiteral("TRIGGER"), QStringLiteral("TYPE"),
-        QStringLiteral("USER MAPPING"), QStringLiteral("VIEW")};
-    std::sort(descs.begin(), descs.end(),
-              [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    QStringList descs{QStringLiteral("ACCESS METHOD"),
+                      QStringLiteral("ACL"),
+                      QStringLiteral("AGGREGATE"),
+                      QStringLiteral("BLOB"),
+                      QStringLiteral("BLOB DATA"),
+                      QStringLiteral("BLOBS"),
+                      QStringLiteral("CAST"),
+                      QStringLiteral("CHECK CONSTRAINT"),
+                      QStringLiteral("COLLATION"),
+                      QStringLiteral("COMMENT"),
+                      QStringLiteral("CONSTRAINT"),
+                      QStringLiteral("CONVERSION"),
+                      QStringLiteral("DATABASE"),
+                      QStringLiteral("DATABASE PROPERTIES"),
+                      QStringLiteral("DEFAULT"),
+                      QStringLiteral("DEFAULT ACL"),
+                      QStringLiteral("DOMAIN"),
+                      QStringLiteral("ENCODING"),
+                      QStringLiteral("EVENT TRIGGER"),
+                      QStringLiteral("EXTENSION"),
+                      QStringLiteral("FK CONSTRAINT"),
+                      QStringLiteral("FOREIGN DATA WRAPPER"),
+                      QStringLiteral("FOREIGN TABLE"),
+                      QStringLiteral("FUNCTION"),
+                      QStringLiteral("INDEX"),
+                      QStringLiteral("INDEX ATTACH"),
+                      QStringLiteral("LARGE OBJECT"),
+                      QStringLiteral("MATERIALIZED VIEW"),
+                      QStringLiteral("MATERIALIZED VIEW DATA"),
+                      QStringLiteral("OPERATOR"),
+                      QStringLiteral("OPERATOR CLASS"),
+                      QStringLiteral("OPERATOR FAMILY"),
+                      QStringLiteral("POLICY"),
+                      QStringLiteral("PROCEDURAL LANGUAGE"),
+                      QStringLiteral("PROCEDURE"),
+                      QStringLiteral("PUBLICATION"),
+                      QStringLiteral("PUBLICATION TABLE"),
+                      QStringLiteral("PUBLICATION TABLES IN SCHEMA"),
+                      QStringLiteral("ROW SECURITY"),
+                      QStringLiteral("RULE"),
+                      QStringLiteral("SCHEMA"),
+                      QStringLiteral("SEARCHPATH"),
+                      QStringLiteral("SECURITY LABEL"),
+                      QStringLiteral("SEQUENCE"),
+                      QStringLiteral("SEQUENCE OWNED BY"),
+                      QStringLiteral("SEQUENCE SET"),
+                      QStringLiteral("SERVER"),
+                      QStringLiteral("SHELL TYPE"),
+                      QStringLiteral("STATISTICS"),
+                      QStringLiteral("STDSTRINGS"),
+                      QStringLiteral("SUBSCRIPTION"),
+                      QStringLiteral("TABLE"),
+                      QStringLiteral("TABLE ATTACH"),
+                      QStringLiteral("TABLE DATA"),
+                      QStringLiteral("TEXT SEARCH CONFIGURATION"),
+                      QStringLiteral("TEXT SEARCH DICTIONARY"),
+                      QStringLiteral("TEXT SEARCH PARSER"),
+                      QStringLiteral("TEXT SEARCH TEMPLATE"),
+                      QStringLiteral("TRANSFORM"),
+                      QStringLiteral("TRIGGER"),
+                      QStringLiteral("TYPE"),
+                      QStringLiteral("USER MAPPING"),
+                      QStringLiteral("VIEW")};
+    std::sort(descs.begin(), descs.end(), [](const QString &a, const QString &b) {
+        return a.size() > b.size();
+    });
     return descs;
 }
 
@@ -57,8 +97,9 @@ QString ArchiveHeader::version() const
 
 int TocListing::count(const QString &desc) const
 {
-    return int(std::count_if(entries.cbegin(), entries.cend(),
-                             [&](const TocEntry &e) { return e.desc == desc; }));
+    return int(std::count_if(entries.cbegin(), entries.cend(), [&](const TocEntry &e) {
+        return e.desc == desc;
+    }));
 }
 
 TocListing TocListing::parse(const QByteArray &output)
@@ -83,7 +124,8 @@ TocListing TocListing::parse(const QByteArray &output)
                 toc.databaseName = v;
             else if (!(v = headerValue(line, QStringLiteral("Archive created at"))).isEmpty())
                 toc.createdAt = v;
-            else if (!(v = headerValue(line, QStringLiteral("Dumped from database version"))).isEmpty())
+            else if (!(v = headerValue(line, QStringLiteral("Dumped from database version")))
+                          .isEmpty())
                 toc.dumpedFrom = v;
             else if (!(v = headerValue(line, QStringLiteral("Dumped by pg_dump version"))).isEmpty())
                 toc.dumpedBy = v;
@@ -117,7 +159,8 @@ Result<ArchiveHeader> DumpArchive::readHeader(const QString &path)
     if (!file.exists())
         return fail(Error::failed(QStringLiteral("%1 does not exist").arg(path)));
     if (!file.open(QIODevice::ReadOnly))
-        return fail(Error::failed(QStringLiteral("cannot read %1: %2").arg(path, file.errorString())));
+        return fail(
+            Error::failed(QStringLiteral("cannot read %1: %2").arg(path, file.errorString())));
     const QByteArray head = file.read(11);
     if (head.isEmpty())
         return fail(Error::failed(QStringLiteral("the file is empty (0 bytes)")));
@@ -129,7 +172,8 @@ Result<ArchiveHeader> DumpArchive::readHeader(const QString &path)
             QStringLiteral("not a pg_dump custom-format archive: it does not start with PGDMP")));
     }
     if (head.size() < 11)
-        return fail(Error::failed(QStringLiteral("the file is cut short: only %1 bytes").arg(head.size())));
+        return fail(
+            Error::failed(QStringLiteral("the file is cut short: only %1 bytes").arg(head.size())));
     ArchiveHeader h;
     h.versionMajor = quint8(head.at(5));
     h.versionMinor = quint8(head.at(6));
@@ -138,9 +182,10 @@ Result<ArchiveHeader> DumpArchive::readHeader(const QString &path)
     h.offsetSize = quint8(head.at(9));
     h.format = quint8(head.at(10));
     if (h.format != 1) {
-        return fail(Error::failed(QStringLiteral("a pg_dump archive, but not in custom format (-F c); "
-                                                 "format byte %1")
-                                      .arg(h.format)));
+        return fail(
+            Error::failed(QStringLiteral("a pg_dump archive, but not in custom format (-F c); "
+                                         "format byte %1")
+                              .arg(h.format)));
     }
     return h;
 }

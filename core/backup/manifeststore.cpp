@@ -17,10 +17,12 @@ std::unique_ptr<QLockFile> lockManifests(const Region &region, Error *error)
 {
     const QString dir = region.primaryRepository().location;
     QDir().mkpath(dir);
-    auto lock = std::make_unique<QLockFile>(QDir(dir).filePath(QStringLiteral(".ragdr-manifests.lock")));
+    auto lock = std::make_unique<QLockFile>(
+        QDir(dir).filePath(QStringLiteral(".ragdr-manifests.lock")));
     lock->setStaleLockTime(0);
     if (!lock->tryLock(kLockWaitMs)) {
-        *error = Error::refused(QStringLiteral("the manifests in %1 are locked by another ragdr").arg(dir),
+        *error = Error::refused(QStringLiteral("the manifests in %1 are locked by another ragdr")
+                                    .arg(dir),
                                 QStringLiteral("the manifest was not changed"));
         return nullptr;
     }
@@ -46,7 +48,8 @@ Status ManifestStore::create(const BackupManifest &manifest, const CancelToken &
 
 Result<BackupManifest> ManifestStore::update(const QString &fileName,
                                              const std::function<void(BackupManifest &)> &change,
-                                             const CancelToken &cancel, QStringList *warnings)
+                                             const CancelToken &cancel,
+                                             QStringList *warnings)
 {
     Error lockError;
     auto lock = lockManifests(m_region, &lockError);

@@ -25,7 +25,8 @@ public:
     // returned in warnings; a failure in the primary repository is an error.
     Result<BackupManifest> update(const QString &fileName,
                                   const std::function<void(BackupManifest &)> &change,
-                                  const CancelToken &cancel, QStringList *warnings);
+                                  const CancelToken &cancel,
+                                  QStringList *warnings);
 
 private:
     Profile m_profile;

@@ -25,7 +25,8 @@ QJsonObject RetentionPlan::toJson() const
     QJsonArray items;
     for (const RetentionDecision &d : decisions) {
         items.append(QJsonObject{{QStringLiteral("backup"), d.id},
-                                 {QStringLiteral("action"), d.keep ? QStringLiteral("keep") : QStringLiteral("delete")},
+                                 {QStringLiteral("action"),
+                                  d.keep ? QStringLiteral("keep") : QStringLiteral("delete")},
                                  {QStringLiteral("reason"), d.reason}});
     }
     return {{QStringLiteral("region"), region},
@@ -33,13 +34,15 @@ QJsonObject RetentionPlan::toJson() const
             {QStringLiteral("blockers"), QJsonArray::fromStringList(blockers)}};
 }
 
-RetentionPlan Retention::plan(const RegionListing &listing, const RetentionPolicy &policy,
+RetentionPlan Retention::plan(const RegionListing &listing,
+                              const RetentionPolicy &policy,
                               const QDateTime &now)
 {
     RetentionPlan plan;
     plan.region = listing.region;
     for (const QString &problem : listing.problems)
-        plan.blockers.append(QStringLiteral("%1; nothing is deleted while a listing fails").arg(problem));
+        plan.blockers.append(
+            QStringLiteral("%1; nothing is deleted while a listing fails").arg(problem));
     const BackupEntry *newestVerified = listing.newestVerified();
     int position = 0;
     for (const BackupEntry &e : listing.entries) {
@@ -63,7 +66,8 @@ RetentionPlan Retention::plan(const RegionListing &listing, const RetentionPolic
             if (policy.keepLast)
                 why.append(QStringLiteral("not among the newest %1").arg(*policy.keepLast));
             if (policy.maxAgeSecs)
-                why.append(QStringLiteral("older than %1 (%2)").arg(formatDuration(*policy.maxAgeSecs), formatDuration(age)));
+                why.append(QStringLiteral("older than %1 (%2)")
+                               .arg(formatDuration(*policy.maxAgeSecs), formatDuration(age)));
             d.reason = why.join(QStringLiteral(" and "));
         }
         ++position;
@@ -72,18 +76,24 @@ RetentionPlan Retention::plan(const RegionListing &listing, const RetentionPolic
     return plan;
 }
 
-OperationResult Retention::run(const Profile &profile, const Region &region, bool dryRun,
-                               const QString &confirmation, const Progress &progress)
+OperationResult Retention::run(const Profile &profile,
+                               const Region &region,
+                               bool dryRun,
+                               const QString &confirmation,
+                               const Progress &progress)
 {
     const QString untouched = QStringLiteral("no backup was deleted");
     if (!dryRun && profile.readOnly) {
         return OperationResult::failure(
-            Error::refused(QStringLiteral("the profile is read-only: retention may only be planned"), untouched));
+            Error::refused(QStringLiteral(
+                               "the profile is read-only: retention may only be planned"),
+                           untouched));
     }
     if (!dryRun && confirmation != region.name) {
         return OperationResult::failure(
-            Error::refused(QStringLiteral("deleting backups needs a confirmation naming the region: "
-                                          "--confirm %1")
+            Error::refused(QStringLiteral(
+                               "deleting backups needs a confirmation naming the region: "
+                               "--confirm %1")
                                .arg(region.name),
                            untouched));
     }
@@ -91,19 +101,24 @@ OperationResult Retention::run(const Profile &profile, const Region &region, boo
     auto listing = BackupCatalog::list(profile, region, progress.cancelToken());
     if (!listing)
         return OperationResult::failure(listing.error().withUntouched(untouched));
-    const RetentionPlan plan = Retention::plan(*listing, profile.backup.retention, QDateTime::currentDateTimeUtc());
-    QJsonObject evidence{{QStringLiteral("plan"), plan.toJson()}, {QStringLiteral("dry_run"), dryRun}};
+    const RetentionPlan plan = Retention::plan(*listing,
+                                               profile.backup.retention,
+                                               QDateTime::currentDateTimeUtc());
+    QJsonObject evidence{{QStringLiteral("plan"), plan.toJson()},
+                         {QStringLiteral("dry_run"), dryRun}};
     if (!plan.blockers.isEmpty()) {
-        return OperationResult::failure(
-            Error::refused(plan.blockers.join(QStringLiteral("; ")), untouched), evidence);
+        return OperationResult::failure(Error::refused(plan.blockers.join(QStringLiteral("; ")),
+                                                       untouched),
+                                        evidence);
     }
     const QList<RetentionDecision> doomed = plan.deletions();
     if (dryRun) {
-        auto r = OperationResult::success(QStringLiteral("retention plan for %1: %2 of %3 backups would be deleted")
-                                              .arg(region.name)
-                                              .arg(doomed.size())
-                                              .arg(plan.decisions.size()),
-                                          evidence);
+        auto r = OperationResult::success(
+            QStringLiteral("retention plan for %1: %2 of %3 backups would be deleted")
+                .arg(region.name)
+                .arg(doomed.size())
+                .arg(plan.decisions.size()),
+            evidence);
         r.untouched = untouched + QStringLiteral(" (dry run)");
         return r;
     }
@@ -133,25 +148,29 @@ OperationResult Retention::run(const Profile &profile, const Region &region, boo
     evidence.insert(QStringLiteral("deleted"), QJsonArray::fromStringList(deleted));
     if (auto relisted = BackupCatalog::list(profile, region, CancelToken()))
         BackupCatalog::updateLatestLink(profile, region, *relisted);
-    const QString kept = QStringLiteral("%1 backups kept as they were").arg(plan.decisions.size() - doomed.size());
+    const QString kept
+        = QStringLiteral("%1 backups kept as they were").arg(plan.decisions.size() - doomed.size());
     if (progress.isCancelled()) {
-        return OperationResult::failure(
-            Error::cancelled(QStringLiteral("deleted before the cancel: %1; %2").arg(deleted.join(QStringLiteral(", ")), kept)),
-            evidence);
+        return OperationResult::failure(Error::cancelled(
+                                            QStringLiteral("deleted before the cancel: %1; %2")
+                                                .arg(deleted.join(QStringLiteral(", ")), kept)),
+                                        evidence);
     }
     if (!problems.isEmpty()) {
-        return OperationResult::failure(
-            Error::failed(QStringLiteral("retention deleted %1 of %2 backups: %3")
-                              .arg(deleted.size())
-                              .arg(doomed.size())
-                              .arg(problems.join(QStringLiteral("; "))),
-                          kept),
-            evidence);
+        return OperationResult::failure(Error::failed(QStringLiteral(
+                                                          "retention deleted %1 of %2 backups: %3")
+                                                          .arg(deleted.size())
+                                                          .arg(doomed.size())
+                                                          .arg(problems.join(QStringLiteral("; "))),
+                                                      kept),
+                                        evidence);
     }
     auto r = OperationResult::success(QStringLiteral("retention deleted %1 backups in %2: %3")
                                           .arg(deleted.size())
                                           .arg(region.name)
-                                          .arg(deleted.isEmpty() ? QStringLiteral("none") : deleted.join(QStringLiteral(", "))),
+                                          .arg(deleted.isEmpty()
+                                                   ? QStringLiteral("none")
+                                                   : deleted.join(QStringLiteral(", "))),
                                       evidence);
     r.untouched = kept;
     return r;

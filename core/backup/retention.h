@@ -32,13 +32,17 @@ struct RetentionPlan
 class Retention final
 {
 public:
-    static RetentionPlan plan(const RegionListing &listing, const RetentionPolicy &policy,
+    static RetentionPlan plan(const RegionListing &listing,
+                              const RetentionPolicy &policy,
                               const QDateTime &now);
 
     // Lists, plans and (unless dryRun) deletes each planned backup's dump and manifest from
     // every repository, then re-points "latest". confirmation must name the region.
-    static OperationResult run(const Profile &profile, const Region &region, bool dryRun,
-                               const QString &confirmation, const Progress &progress);
+    static OperationResult run(const Profile &profile,
+                               const Region &region,
+                               bool dryRun,
+                               const QString &confirmation,
+                               const Progress &progress);
 };
 
 } // namespace ragdr::core

@@ -52,8 +52,16 @@ QProcessEnvironment ChildProcess::baseEnvironment()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     // Never hand a password to a child through its environment; and the profile, not stray
     // variables, says which database a tool talks to.
-    for (const char *name : {"PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGSERVICEFILE", "PGHOST",
-                             "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGOPTIONS"}) {
+    for (const char *name : {"PGPASSWORD",
+                             "PGPASSFILE",
+                             "PGSERVICE",
+                             "PGSERVICEFILE",
+                             "PGHOST",
+                             "PGHOSTADDR",
+                             "PGPORT",
+                             "PGDATABASE",
+                             "PGUSER",
+                             "PGOPTIONS"}) {
         env.remove(QString::fromLatin1(name));
     }
     env.insert(QStringLiteral("LC_MESSAGES"), QStringLiteral("C"));
@@ -62,7 +70,8 @@ QProcessEnvironment ChildProcess::baseEnvironment()
     return env;
 }
 
-Result<ChildResult> ChildProcess::run(const ChildSpec &spec, const CancelToken &cancel,
+Result<ChildResult> ChildProcess::run(const ChildSpec &spec,
+                                      const CancelToken &cancel,
                                       const LineHandler &onStderrLine,
                                       const StartHandler &onStarted)
 {
@@ -108,15 +117,19 @@ Result<ChildResult> ChildProcess::run(const ChildSpec &spec, const CancelToken &
     };
 
     QEventLoop loop;
-    QObject::connect(&process, &QProcess::readyReadStandardError, &loop, [&] { drainStderr(false); });
-    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop,
-                     [&] { result.standardOutput += process.readAllStandardOutput(); });
+    QObject::connect(&process, &QProcess::readyReadStandardError, &loop, [&] {
+        drainStderr(false);
+    });
+    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
+        result.standardOutput += process.readAllStandardOutput();
+    });
     QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
 
     process.start();
     if (!process.waitForStarted(-1)) {
-        return fail(Error::failed(QStringLiteral("cannot start %1: %2")
-                                      .arg(QFileInfo(spec.program).fileName(), process.errorString())));
+        return fail(
+            Error::failed(QStringLiteral("cannot start %1: %2")
+                              .arg(QFileInfo(spec.program).fileName(), process.errorString())));
     }
     result.pid = process.processId();
     if (onStarted)

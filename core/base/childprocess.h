@@ -44,7 +44,8 @@ public:
     using LineHandler = std::function<void(const QString &line)>;
     using StartHandler = std::function<void(qint64 pid)>;
 
-    static Result<ChildResult> run(const ChildSpec &spec, const CancelToken &cancel,
+    static Result<ChildResult> run(const ChildSpec &spec,
+                                   const CancelToken &cancel,
                                    const LineHandler &onStderrLine = {},
                                    const StartHandler &onStarted = {});
 

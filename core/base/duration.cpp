@@ -52,7 +52,8 @@ QString formatDuration(qint64 seconds)
     if (h > 0)
         return m > 0 ? QStringLiteral("%1h %2m").arg(h).arg(m) : QStringLiteral("%1h").arg(h);
     if (m > 0)
-        return s > 0 && m < 10 ? QStringLiteral("%1m %2s").arg(m).arg(s) : QStringLiteral("%1m").arg(m);
+        return s > 0 && m < 10 ? QStringLiteral("%1m %2s").arg(m).arg(s)
+                               : QStringLiteral("%1m").arg(m);
     return QStringLiteral("%1s").arg(s);
 }
 

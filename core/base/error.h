@@ -12,9 +12,9 @@ namespace ragdr::core {
 struct Error
 {
     enum class Kind {
-        BadInput,  // the profile, the arguments or an input file are wrong: exit code 2
-        Refused,   // a confirmation is missing, a lock is held, the profile is read-only: exit code 3
-        Failed,    // the operation ran and did not succeed: exit code 1
+        BadInput, // the profile, the arguments or an input file are wrong: exit code 2
+        Refused, // a confirmation is missing, a lock is held, the profile is read-only: exit code 3
+        Failed,  // the operation ran and did not succeed: exit code 1
         Cancelled, // the user stopped it: exit code 1
     };
 

@@ -25,7 +25,8 @@ Status fsyncPath(const QString &path, int flags)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), flags | O_CLOEXEC);
     if (fd < 0)
-        return fail(Error::failed(QStringLiteral("cannot open %1 to flush it: %2").arg(path, errnoText())));
+        return fail(
+            Error::failed(QStringLiteral("cannot open %1 to flush it: %2").arg(path, errnoText())));
     const int rc = ::fsync(fd);
     const QString why = rc != 0 ? errnoText() : QString();
     ::close(fd);
@@ -49,13 +50,14 @@ Status fsyncDirectory(const QString &dir)
 Status renameDurably(const QString &from, const QString &to)
 {
     if (::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0) {
-        return fail(Error::failed(
-            QStringLiteral("cannot rename %1 to %2: %3").arg(from, to, errnoText())));
+        return fail(
+            Error::failed(QStringLiteral("cannot rename %1 to %2: %3").arg(from, to, errnoText())));
     }
     return fsyncDirectory(QFileInfo(to).absolutePath());
 }
 
-Status writeAtomically(const QString &path, const QByteArray &data,
+Status writeAtomically(const QString &path,
+                       const QByteArray &data,
                        QFileDevice::Permissions permissions)
 {
     const QFileInfo info(path);
@@ -86,12 +88,14 @@ Status writeAtomically(const QString &path, const QByteArray &data,
     return {};
 }
 
-Result<QByteArray> sha256Hex(const QString &path, const CancelToken &cancel,
+Result<QByteArray> sha256Hex(const QString &path,
+                             const CancelToken &cancel,
                              const ByteProgress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(Error::failed(QStringLiteral("cannot read %1: %2").arg(path, file.errorString())));
+        return fail(
+            Error::failed(QStringLiteral("cannot read %1: %2").arg(path, file.errorString())));
     const qint64 total = file.size();
     QCryptographicHash hash(QCryptographicHash::Sha256);
     QByteArray block(1 << 20, Qt::Uninitialized);
@@ -127,7 +131,9 @@ QString humanSize(qint64 bytes)
     }
     if (unit == 0)
         return QStringLiteral("%1 B").arg(bytes);
-    return QStringLiteral("%1 %2").arg(value, 0, 'f', value < 10 ? 1 : 0).arg(QLatin1String(units[unit]));
+    return QStringLiteral("%1 %2")
+        .arg(value, 0, 'f', value < 10 ? 1 : 0)
+        .arg(QLatin1String(units[unit]));
 }
 
 qint64 freeBytes(const QString &path)

@@ -64,13 +64,21 @@ OperationResult await(Operation *op, bool showProgress)
     OperationResult result;
     QEventLoop loop;
     const bool tty = showProgress && ::isatty(STDERR_FILENO);
-    QObject::connect(op, &Operation::progressChanged, &loop, [&](double fraction, const QString &step) {
-        if (!tty)
-            return;
-        const QString pct = fraction < 0 ? QStringLiteral(" ...") : QStringLiteral("%1%").arg(int(fraction * 100), 3);
-        std::fprintf(stderr, "\r\033[K[%s] %s", qPrintable(pct), qPrintable(step.left(100)));
-        std::fflush(stderr);
-    });
+    QObject::connect(op,
+                     &Operation::progressChanged,
+                     &loop,
+                     [&](double fraction, const QString &step) {
+                         if (!tty)
+                             return;
+                         const QString pct = fraction < 0
+                                                 ? QStringLiteral(" ...")
+                                                 : QStringLiteral("%1%").arg(int(fraction * 100), 3);
+                         std::fprintf(stderr,
+                                      "\r\033[K[%s] %s",
+                                      qPrintable(pct),
+                                      qPrintable(step.left(100)));
+                         std::fflush(stderr);
+                     });
     QObject::connect(op, &Operation::finished, &loop, [&](const OperationResult &r) {
         result = r;
         if (tty)
@@ -109,17 +117,23 @@ int report(const OperationResult &r, bool json)
 int printBackups(const CatalogView &view, const Profile &profile)
 {
     out(QStringLiteral("%1%2%3%4%5%6%7")
-            .arg(pad(QStringLiteral("REGION"), 14), pad(QStringLiteral("BACKUP"), 28),
-                 pad(QStringLiteral("CREATED (UTC)"), 18), pad(QStringLiteral("AGE"), 9),
-                 pad(QStringLiteral("SIZE"), 10), pad(QStringLiteral("VERIFIED"), 26))
+            .arg(pad(QStringLiteral("REGION"), 14),
+                 pad(QStringLiteral("BACKUP"), 28),
+                 pad(QStringLiteral("CREATED (UTC)"), 18),
+                 pad(QStringLiteral("AGE"), 9),
+                 pad(QStringLiteral("SIZE"), 10),
+                 pad(QStringLiteral("VERIFIED"), 26))
             .arg(QStringLiteral("COPIES")));
     for (const RegionListing &l : view.regions) {
         for (const BackupEntry &e : l.entries) {
             out(QStringLiteral("%1%2%3%4%5%6%7%8")
-                    .arg(pad(e.region, 14), pad(e.id, 28),
+                    .arg(pad(e.region, 14),
+                         pad(e.id, 28),
                          pad(e.createdAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")), 18),
-                         pad(formatAge(e.createdAt), 9), pad(files::humanSize(e.size), 10),
-                         pad(e.verificationText(), 26), e.copiesText())
+                         pad(formatAge(e.createdAt), 9),
+                         pad(files::humanSize(e.size), 10),
+                         pad(e.verificationText(), 26),
+                         e.copiesText())
                     .arg(e.isLatest ? QStringLiteral("  <- latest") : QString()));
         }
         for (const QString &p : l.problems)
@@ -142,17 +156,22 @@ int journalCommand(Workspace &ws, const QStringList &args, bool json)
             return 1;
         }
         if (json) {
-            out(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("journal"), path},
-                                                            {QStringLiteral("entries"), check->entries},
-                                                            {QStringLiteral("intact"), check->intact},
-                                                            {QStringLiteral("first_bad_line"), check->firstBadLine},
-                                                            {QStringLiteral("problem"), check->problem}})
-                                      .toJson(QJsonDocument::Indented))
+            out(QString::fromUtf8(
+                    QJsonDocument(
+                        QJsonObject{{QStringLiteral("journal"), path},
+                                    {QStringLiteral("entries"), check->entries},
+                                    {QStringLiteral("intact"), check->intact},
+                                    {QStringLiteral("first_bad_line"), check->firstBadLine},
+                                    {QStringLiteral("problem"), check->problem}})
+                        .toJson(QJsonDocument::Indented))
                     .trimmed());
         } else if (check->intact) {
             out(QStringLiteral("%1: %2 entries, hash chain intact").arg(path).arg(check->entries));
         } else {
-            err(QStringLiteral("%1: line %2 %3").arg(path).arg(check->firstBadLine).arg(check->problem));
+            err(QStringLiteral("%1: line %2 %3")
+                    .arg(path)
+                    .arg(check->firstBadLine)
+                    .arg(check->problem));
         }
         return check->intact ? 0 : 1;
     }
@@ -167,9 +186,12 @@ int journalCommand(Workspace &ws, const QStringList &args, bool json)
             continue;
         }
         out(QStringLiteral("%1  %2  %3  %4 %5")
-                .arg(e.value(QStringLiteral("at")).toString(), pad(e.value(QStringLiteral("actor")).toString(), 20),
-                     pad(e.value(QStringLiteral("type")).toString(), 20), e.value(QStringLiteral("kind")).toString(),
-                     e.value(QStringLiteral("title")).toString() + e.value(QStringLiteral("message")).toString()));
+                .arg(e.value(QStringLiteral("at")).toString(),
+                     pad(e.value(QStringLiteral("actor")).toString(), 20),
+                     pad(e.value(QStringLiteral("type")).toString(), 20),
+                     e.value(QStringLiteral("kind")).toString(),
+                     e.value(QStringLiteral("title")).toString()
+                         + e.value(QStringLiteral("message")).toString()));
     }
     return 0;
 }
@@ -180,15 +202,26 @@ int Cli::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    const QCommandLineOption profileOpt(QStringLiteral("profile"), QStringLiteral("Profile file."), QStringLiteral("FILE"));
-    const QCommandLineOption regionOpt(QStringLiteral("region"), QStringLiteral("Region."), QStringLiteral("R"));
+    const QCommandLineOption profileOpt(QStringLiteral("profile"),
+                                        QStringLiteral("Profile file."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption regionOpt(QStringLiteral("region"),
+                                       QStringLiteral("Region."),
+                                       QStringLiteral("R"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("JSON output."));
-    const QCommandLineOption levelOpt(QStringLiteral("level"), QStringLiteral("quick | full | deep."), QStringLiteral("L"));
-    const QCommandLineOption confirmOpt(QStringLiteral("confirm"), QStringLiteral("Names the target of a destructive step."), QStringLiteral("NAME"));
-    const QCommandLineOption applyOpt(QStringLiteral("apply"), QStringLiteral("Apply, not only show."));
-    const QCommandLineOption helpOpt({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help."));
+    const QCommandLineOption levelOpt(QStringLiteral("level"),
+                                      QStringLiteral("quick | full | deep."),
+                                      QStringLiteral("L"));
+    const QCommandLineOption confirmOpt(QStringLiteral("confirm"),
+                                        QStringLiteral("Names the target of a destructive step."),
+                                        QStringLiteral("NAME"));
+    const QCommandLineOption applyOpt(QStringLiteral("apply"),
+                                      QStringLiteral("Apply, not only show."));
+    const QCommandLineOption helpOpt({QStringLiteral("h"), QStringLiteral("help")},
+                                     QStringLiteral("Help."));
     const QCommandLineOption versionOpt(QStringLiteral("version"), QStringLiteral("Version."));
-    parser.addOptions({profileOpt, regionOpt, jsonOpt, levelOpt, confirmOpt, applyOpt, helpOpt, versionOpt});
+    parser.addOptions(
+        {profileOpt, regionOpt, jsonOpt, levelOpt, confirmOpt, applyOpt, helpOpt, versionOpt});
 
     auto usage = [](const QString &why) {
         err(QStringLiteral("ragdr: %1\n").arg(why) + QString::fromUtf8(kUsage));
@@ -234,17 +267,21 @@ int Cli::run(const QStringList &arguments)
     }
     if (command == QLatin1String("backups")) {
         auto view = std::make_shared<CatalogView>();
-        const OperationResult r = await(BackupOperations::list(runner, profile,
-                                                               region.isEmpty() ? QStringList() : QStringList{region},
-                                                               view),
-                                        !json);
+        const OperationResult r
+            = await(BackupOperations::list(runner,
+                                           profile,
+                                           region.isEmpty() ? QStringList() : QStringList{region},
+                                           view),
+                    !json);
         if (!r.ok() || json) {
             if (json && r.ok()) {
                 QJsonObject listing = r.evidence;
                 bool breached = false;
-                listing.insert(QStringLiteral("rpo"), BackupOperations::rpoText(view->regions, profile, &breached));
+                listing.insert(QStringLiteral("rpo"),
+                               BackupOperations::rpoText(view->regions, profile, &breached));
                 listing.insert(QStringLiteral("rpo_breached"), breached);
-                out(QString::fromUtf8(QJsonDocument(listing).toJson(QJsonDocument::Indented)).trimmed());
+                out(QString::fromUtf8(QJsonDocument(listing).toJson(QJsonDocument::Indented))
+                        .trimmed());
                 return 0;
             }
             return report(r, json);
@@ -254,21 +291,33 @@ int Cli::run(const QStringList &arguments)
     if (command == QLatin1String("verify")) {
         if (args.size() != 2)
             return usage(QStringLiteral("verify takes one backup id (or \"latest\")"));
-        const auto level = levelFromName(parser.isSet(levelOpt) ? parser.value(levelOpt) : QStringLiteral("full"));
+        const auto level = levelFromName(parser.isSet(levelOpt) ? parser.value(levelOpt)
+                                                                : QStringLiteral("full"));
         if (!level)
-            return usage(QStringLiteral("--level expects quick, full or deep, not \"%1\"").arg(parser.value(levelOpt)));
-        return report(await(BackupOperations::verify(runner, profile, region, args.at(1), *level), !json), json);
+            return usage(QStringLiteral("--level expects quick, full or deep, not \"%1\"")
+                             .arg(parser.value(levelOpt)));
+        return report(await(BackupOperations::verify(runner, profile, region, args.at(1), *level),
+                            !json),
+                      json);
     }
     if (command == QLatin1String("retention")) {
         const bool apply = parser.isSet(applyOpt);
-        const OperationResult r = await(BackupOperations::retention(runner, profile, region, !apply,
+        const OperationResult r = await(BackupOperations::retention(runner,
+                                                                    profile,
+                                                                    region,
+                                                                    !apply,
                                                                     parser.value(confirmOpt)),
                                         !json);
         if (!json) {
-            for (const QJsonValue &v : r.evidence.value(QStringLiteral("plan")).toObject().value(QStringLiteral("decisions")).toArray()) {
+            for (const QJsonValue &v : r.evidence.value(QStringLiteral("plan"))
+                                           .toObject()
+                                           .value(QStringLiteral("decisions"))
+                                           .toArray()) {
                 const QJsonObject d = v.toObject();
-                out(QStringLiteral("%1%2%3").arg(pad(d.value(QStringLiteral("action")).toString(), 8),
-                                                 pad(d.value(QStringLiteral("backup")).toString(), 30),
+                out(QStringLiteral("%1%2%3").arg(pad(d.value(QStringLiteral("action")).toString(),
+                                                     8),
+                                                 pad(d.value(QStringLiteral("backup")).toString(),
+                                                     30),
                                                  d.value(QStringLiteral("reason")).toString()));
             }
         }

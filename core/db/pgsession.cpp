@@ -47,8 +47,8 @@ auto guarded(const QString &context, Fn fn) -> Result<decltype(fn())>
             return fn();
         }
     } catch (const pqxx::broken_connection &e) {
-        return fail(Error::failed(
-            QStringLiteral("%1: the database connection was lost: %2").arg(context, firstLine(e.what()))));
+        return fail(Error::failed(QStringLiteral("%1: the database connection was lost: %2")
+                                      .arg(context, firstLine(e.what()))));
     } catch (const std::exception &e) {
         return fail(sqlError(e, context));
     }
@@ -70,15 +70,16 @@ QList<PgRow> toRows(const pqxx::result &r)
 
 } // namespace
 
-std::string conninfoFor(const DatabaseConfig &db, const QByteArray &password,
+std::string conninfoFor(const DatabaseConfig &db,
+                        const QByteArray &password,
                         const QString &databaseOverride)
 {
-    std::string ci = "host=" + conninfoValue(db.host.toUtf8())
-                     + " port=" + std::to_string(db.port)
-                     + " dbname=" + conninfoValue((databaseOverride.isEmpty() ? db.name : databaseOverride).toUtf8())
-                     + " user=" + conninfoValue(db.user.toUtf8())
-                     + " connect_timeout=" + std::to_string(db.connectTimeoutSecs)
-                     + " application_name='ragdr'";
+    std::string ci = "host=" + conninfoValue(db.host.toUtf8()) + " port=" + std::to_string(db.port)
+                     + " dbname="
+                     + conninfoValue(
+                         (databaseOverride.isEmpty() ? db.name : databaseOverride).toUtf8())
+                     + " user=" + conninfoValue(db.user.toUtf8()) + " connect_timeout="
+                     + std::to_string(db.connectTimeoutSecs) + " application_name='ragdr'";
     if (!db.sslmode.isEmpty())
         ci += " sslmode=" + conninfoValue(db.sslmode.toUtf8());
     if (!password.isEmpty())
@@ -96,7 +97,8 @@ Result<std::unique_ptr<PgSession>> PgSession::connect(const DatabaseConfig &db,
     DatabaseConfig shown = db;
     shown.name = session->m_database;
     auto opened = guarded(QStringLiteral("cannot connect to %1").arg(shown.describe()), [&] {
-        session->d->conn = std::make_unique<pqxx::connection>(conninfoFor(db, password, databaseOverride));
+        session->d->conn = std::make_unique<pqxx::connection>(
+            conninfoFor(db, password, databaseOverride));
     });
     if (!opened)
         return fail(opened.error());
@@ -124,14 +126,19 @@ Status PgSession::begin(Isolation isolation, bool readOnly)
         using pqxx::readwrite_policy;
         if (isolation == Isolation::RepeatableRead) {
             if (readOnly)
-                d->tx = std::make_unique<pqxx::transaction<isolation_level::repeatable_read, readwrite_policy::read_only>>(*d->conn);
+                d->tx = std::make_unique<pqxx::transaction<isolation_level::repeatable_read,
+                                                           readwrite_policy::read_only>>(*d->conn);
             else
-                d->tx = std::make_unique<pqxx::transaction<isolation_level::repeatable_read>>(*d->conn);
+                d->tx = std::make_unique<pqxx::transaction<isolation_level::repeatable_read>>(
+                    *d->conn);
         } else {
             if (readOnly)
-                d->tx = std::make_unique<pqxx::transaction<isolation_level::read_committed, readwrite_policy::read_only>>(*d->conn);
+                d->tx = std::make_unique<
+                    pqxx::transaction<isolation_level::read_committed, readwrite_policy::read_only>>(
+                    *d->conn);
             else
-                d->tx = std::make_unique<pqxx::transaction<isolation_level::read_committed>>(*d->conn);
+                d->tx = std::make_unique<pqxx::transaction<isolation_level::read_committed>>(
+                    *d->conn);
         }
     });
 }
@@ -171,8 +178,9 @@ Result<QList<PgRow>> PgSession::query(const QString &sql, const QStringList &par
         const std::string text = sql.toStdString();
         // Without parameters, the simple protocol: it also takes several statements at once.
         auto run = [&](pqxx::transaction_base &tx) {
-            return values.empty() ? tx.exec(text)
-                                  : tx.exec_params(text, pqxx::prepare::make_dynamic_params(values));
+            return values.empty()
+                       ? tx.exec(text)
+                       : tx.exec_params(text, pqxx::prepare::make_dynamic_params(values));
         };
         if (d->tx)
             return toRows(run(*d->tx));
@@ -214,7 +222,8 @@ Status PgSession::cancelBackend(const DatabaseConfig &db, const QByteArray &pass
     auto session = connect(db, password);
     if (!session)
         return fail(session.error());
-    return (*session)->execute(QStringLiteral("SELECT pg_cancel_backend($1::int)"), {QString::number(pid)});
+    return (*session)->execute(QStringLiteral("SELECT pg_cancel_backend($1::int)"),
+                               {QString::number(pid)});
 }
 
 QString PgSession::quoteIdentifier(const QString &name)

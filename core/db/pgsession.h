@@ -58,7 +58,8 @@ private:
 };
 
 // libpq keyword=value connection string; values quoted. Holds the password: never log it.
-std::string conninfoFor(const DatabaseConfig &db, const QByteArray &password,
+std::string conninfoFor(const DatabaseConfig &db,
+                        const QByteArray &password,
                         const QString &databaseOverride = {});
 
 } // namespace ragdr::core

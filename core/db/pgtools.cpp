@@ -35,9 +35,10 @@ Result<QString> PgTools::locate(const QString &program)
     const QString onPath = QStandardPaths::findExecutable(program);
     if (!onPath.isEmpty())
         return onPath;
-    return fail(Error::failed(QStringLiteral("%1 not found in /usr/lib/postgresql/*/bin or PATH; "
-                                             "install it with: apt-get install postgresql-client-15")
-                                  .arg(program)));
+    return fail(
+        Error::failed(QStringLiteral("%1 not found in /usr/lib/postgresql/*/bin or PATH; "
+                                     "install it with: apt-get install postgresql-client-15")
+                          .arg(program)));
 }
 
 Result<QString> PgTools::version(const QString &programPath)
@@ -56,8 +57,12 @@ Result<QString> PgTools::version(const QString &programPath)
 
 QStringList PgTools::connectionArguments(const DatabaseConfig &db)
 {
-    return {QStringLiteral("-h"), db.host, QStringLiteral("-p"), QString::number(db.port),
-            QStringLiteral("-U"), db.user};
+    return {QStringLiteral("-h"),
+            db.host,
+            QStringLiteral("-p"),
+            QString::number(db.port),
+            QStringLiteral("-U"),
+            db.user};
 }
 
 Result<std::unique_ptr<PgPassFile>> PgPassFile::create(const DatabaseConfig &db,
@@ -67,13 +72,14 @@ Result<std::unique_ptr<PgPassFile>> PgPassFile::create(const DatabaseConfig &db,
     pass->m_file = std::make_unique<QTemporaryFile>(QDir::tempPath()
                                                     + QStringLiteral("/ragdr-pgpass-XXXXXX"));
     if (!pass->m_file->open()) {
-        return fail(Error::failed(QStringLiteral("cannot create a temporary password file in %1: %2")
-                                      .arg(QDir::tempPath(), pass->m_file->errorString())));
+        return fail(
+            Error::failed(QStringLiteral("cannot create a temporary password file in %1: %2")
+                              .arg(QDir::tempPath(), pass->m_file->errorString())));
     }
     // libpq ignores a pgpass file that others can read; QTemporaryFile creates it 0600.
     pass->m_file->setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    const QByteArray line = escape(db.host.toUtf8()) + ':' + QByteArray::number(db.port) + ":*:"
-                            + escape(db.user.toUtf8()) + ':' + escape(password) + '\n';
+    const QByteArray line = escape(db.host.toUtf8()) + ':' + QByteArray::number(db.port)
+                            + ":*:" + escape(db.user.toUtf8()) + ':' + escape(password) + '\n';
     if (pass->m_file->write(line) != line.size() || !pass->m_file->flush()) {
         return fail(Error::failed(QStringLiteral("cannot write the temporary password file: %1")
                                       .arg(pass->m_file->errorString())));

@@ -14,12 +14,17 @@ QByteArray scramSha256Verifier(const QByteArray &password, const QByteArray &sal
         s.resize(16);
         QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(s.data()), 4);
     }
-    const QByteArray salted = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password,
-                                                                 s, iterations, 32);
-    const QByteArray clientKey = QMessageAuthenticationCode::hash("Client Key", salted,
+    const QByteArray salted = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256,
+                                                                 password,
+                                                                 s,
+                                                                 iterations,
+                                                                 32);
+    const QByteArray clientKey = QMessageAuthenticationCode::hash("Client Key",
+                                                                  salted,
                                                                   QCryptographicHash::Sha256);
     const QByteArray storedKey = QCryptographicHash::hash(clientKey, QCryptographicHash::Sha256);
-    const QByteArray serverKey = QMessageAuthenticationCode::hash("Server Key", salted,
+    const QByteArray serverKey = QMessageAuthenticationCode::hash("Server Key",
+                                                                  salted,
                                                                   QCryptographicHash::Sha256);
     QByteArray verifier("SCRAM-SHA-256$");
     verifier.append(QByteArray::number(iterations)).append(':').append(s.toBase64());

@@ -96,8 +96,7 @@ Status Journal::append(const QString &type, const QJsonObject &fields)
     }
     QJsonObject entry = fields;
     entry.insert(QStringLiteral("seq"), seq);
-    entry.insert(QStringLiteral("at"),
-                 QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    entry.insert(QStringLiteral("at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     entry.insert(QStringLiteral("actor"), actor());
     entry.insert(QStringLiteral("type"), type);
     entry.insert(QStringLiteral("prev"), QString::fromLatin1(prev));
@@ -154,7 +153,8 @@ Result<Journal::Check> Journal::verify(const QString &path)
         if (parseError.error != QJsonParseError::NoError)
             problem = QStringLiteral("not valid JSON: %1").arg(parseError.errorString());
         else if (entry.value(QStringLiteral("prev")).toString().toLatin1() != prev)
-            problem = QStringLiteral("does not follow the line before it (a line was removed or inserted)");
+            problem = QStringLiteral(
+                "does not follow the line before it (a line was removed or inserted)");
         else if (chainHash(prev, entry) != hash)
             problem = QStringLiteral("its content does not match its hash (the line was edited)");
         if (!problem.isEmpty()) {

@@ -15,9 +15,9 @@ namespace ragdr::core {
 // What is being asked, as the journal records it. Never holds a secret.
 struct OperationSpec
 {
-    QString kind;       // "backup", "verify", "backups.list"
-    QString title;      // what a person reads: "Back up rag (drill)"
-    QJsonObject params; // what was asked: ids, levels, region
+    QString kind;           // "backup", "verify", "backups.list"
+    QString title;          // what a person reads: "Back up rag (drill)"
+    QJsonObject params;     // what was asked: ids, levels, region
     bool journalled = true; // read-only look-ups are not journalled
 };
 

@@ -78,11 +78,13 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
                                {QStringLiteral("kind"), opSpec.kind},
                                {QStringLiteral("title"), opSpec.title},
                                {QStringLiteral("params"), opSpec.params}};
-            if (auto written = journal->append(QStringLiteral("operation.started"), fields); !written) {
+            if (auto written = journal->append(QStringLiteral("operation.started"), fields);
+                !written) {
                 startRecorded = false;
                 result = OperationResult::failure(
                     written.error()
-                        .prefixed(QStringLiteral("not started: the incident journal cannot be written"))
+                        .prefixed(
+                            QStringLiteral("not started: the incident journal cannot be written"))
                         .withUntouched(QStringLiteral("everything: the operation did not start")));
             }
         }
@@ -90,12 +92,13 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
             try {
                 result = body(progress);
             } catch (const std::exception &e) {
-                result = OperationResult::failure(
-                    Error::failed(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what()))));
+                result = OperationResult::failure(Error::failed(
+                    QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what()))));
             } catch (...) {
                 result = OperationResult::failure(Error::failed(QStringLiteral("internal error")));
             }
-            if (!result.ok() && progress.isCancelled() && result.status != OperationResult::Status::Cancelled) {
+            if (!result.ok() && progress.isCancelled()
+                && result.status != OperationResult::Status::Cancelled) {
                 // The body saw the cancel as a failure of something it ran; say what it was.
                 result.status = OperationResult::Status::Cancelled;
                 result.errorKind = Error::Kind::Cancelled;
@@ -106,13 +109,15 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
             fields.insert(QStringLiteral("operation"), id);
             fields.insert(QStringLiteral("kind"), opSpec.kind);
             fields.insert(QStringLiteral("duration_ms"), clock.elapsed());
-            if (auto written = journal->append(QStringLiteral("operation.finished"), fields); !written) {
+            if (auto written = journal->append(QStringLiteral("operation.finished"), fields);
+                !written) {
                 qCWarning(lcOps) << "journal:" << written.error().message;
                 result.warnings.append(written.error().message);
             }
         }
         QMetaObject::invokeMethod(
-            target.data(), [target, result] {
+            target.data(),
+            [target, result] {
                 if (target)
                     target->complete(result);
             },

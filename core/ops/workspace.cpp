@@ -14,7 +14,8 @@ QString Workspace::dataDirFor(const Profile &profile)
     const QString fromEnv = qEnvironmentVariable("RAGDR_DATA_DIR");
     if (!fromEnv.isEmpty())
         return fromEnv;
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/ragdr");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+           + QStringLiteral("/ragdr");
 }
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const QString &profilePath)
@@ -30,7 +31,8 @@ std::unique_ptr<Workspace> Workspace::forProfile(Profile profile)
     std::unique_ptr<Workspace> ws(new Workspace);
     ws->m_profile = std::move(profile);
     ws->m_dataDir = dataDirFor(ws->m_profile);
-    ws->m_journal = std::make_shared<Journal>(QDir(ws->m_dataDir).filePath(QStringLiteral("journal.jsonl")));
+    ws->m_journal = std::make_shared<Journal>(
+        QDir(ws->m_dataDir).filePath(QStringLiteral("journal.jsonl")));
     ws->m_runner = std::make_unique<OperationRunner>(ws->m_journal);
     return ws;
 }

@@ -39,7 +39,7 @@ struct RepositoryConfig
     enum class Kind { Local, Rclone };
     QString name;
     Kind kind = Kind::Local;
-    QString location;    // a directory, or an rclone "remote:path"
+    QString location;     // a directory, or an rclone "remote:path"
     QString rcloneConfig; // empty: rclone's default config
 
     QString describe() const;
@@ -65,8 +65,8 @@ struct Region
 
 struct RetentionPolicy
 {
-    std::optional<int> keepLast;        // keep the newest N backups
-    std::optional<qint64> maxAgeSecs;   // keep backups younger than this
+    std::optional<int> keepLast;      // keep the newest N backups
+    std::optional<qint64> maxAgeSecs; // keep backups younger than this
     bool isSet() const { return keepLast || maxAgeSecs; }
 };
 

@@ -42,7 +42,8 @@ QString nodeKind(const YAML::Node &node)
 
 [[noreturn]] void failAt(const YAML::Mark &mark, const QString &message)
 {
-    throw ParseFailure{mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1,
+    throw ParseFailure{mark.is_null() ? 0 : mark.line + 1,
+                       mark.is_null() ? 0 : mark.column + 1,
                        message};
 }
 
@@ -65,9 +66,10 @@ public:
                 failAt(it->first.Mark(), QStringLiteral("%1: keys must be plain words").arg(m_path));
             const QString key = QString::fromStdString(it->first.Scalar());
             if (seen.contains(key)) {
-                failAt(it->first.Mark(), QStringLiteral("%1: duplicate key \"%2\" (first at line %3)")
-                                             .arg(m_path, key)
-                                             .arg(seen.value(key).line + 1));
+                failAt(it->first.Mark(),
+                       QStringLiteral("%1: duplicate key \"%2\" (first at line %3)")
+                           .arg(m_path, key)
+                           .arg(seen.value(key).line + 1));
             }
             seen.insert(key, it->first.Mark());
         }
@@ -97,10 +99,7 @@ public:
         return n;
     }
 
-    QString string(const QString &key)
-    {
-        return scalar(required(key), path(key));
-    }
+    QString string(const QString &key) { return scalar(required(key), path(key)); }
 
     QString string(const QString &key, const QString &fallback)
     {
@@ -129,7 +128,8 @@ public:
             return true;
         if (s == QLatin1String("false"))
             return false;
-        failAt(n.Mark(), QStringLiteral("%1: expected true or false, found \"%2\"").arg(path(key), s));
+        failAt(n.Mark(),
+               QStringLiteral("%1: expected true or false, found \"%2\"").arg(path(key), s));
     }
 
     std::optional<qint64> duration(const QString &key)
@@ -140,8 +140,9 @@ public:
         const QString s = scalar(n, path(key));
         const auto secs = parseDuration(s);
         if (!secs || *secs <= 0) {
-            failAt(n.Mark(), QStringLiteral("%1: expected a duration such as 30m, 24h or 7d, found \"%2\"")
-                                 .arg(path(key), s));
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected a duration such as 30m, 24h or 7d, found \"%2\"")
+                       .arg(path(key), s));
         }
         return secs;
     }
@@ -153,8 +154,9 @@ public:
         const YAML::Node n = node(key);
         const QString s = scalar(n, path(key));
         if (!choices.contains(s)) {
-            failAt(n.Mark(), QStringLiteral("%1: expected one of %2, found \"%3\"")
-                                 .arg(path(key), choices.join(QStringLiteral(", ")), s));
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected one of %2, found \"%3\"")
+                       .arg(path(key), choices.join(QStringLiteral(", ")), s));
         }
         return s;
     }
@@ -167,8 +169,9 @@ public:
             if (!m_known.contains(key)) {
                 QStringList known(m_known.cbegin(), m_known.cend());
                 known.sort();
-                failAt(it->first.Mark(), QStringLiteral("%1: unknown key \"%2\" (expected one of: %3)")
-                                             .arg(m_path, key, known.join(QStringLiteral(", "))));
+                failAt(it->first.Mark(),
+                       QStringLiteral("%1: unknown key \"%2\" (expected one of: %3)")
+                           .arg(m_path, key, known.join(QStringLiteral(", "))));
             }
         }
     }
@@ -176,7 +179,8 @@ public:
     static QString scalar(const YAML::Node &n, const QString &path)
     {
         if (!n.IsScalar())
-            failAt(n.Mark(), QStringLiteral("%1: expected a text value, found %2").arg(path, nodeKind(n)));
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected a text value, found %2").arg(path, nodeKind(n)));
         return QString::fromStdString(n.Scalar());
     }
 
@@ -185,11 +189,12 @@ public:
         bool ok = false;
         const int v = n.IsScalar() ? QString::fromStdString(n.Scalar()).toInt(&ok) : 0;
         if (!ok || v < min || v > max) {
-            failAt(n.Mark(), QStringLiteral("%1: expected a whole number from %2 to %3, found %4")
-                                 .arg(path)
-                                 .arg(min)
-                                 .arg(max)
-                                 .arg(nodeKind(n)));
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected a whole number from %2 to %3, found %4")
+                       .arg(path)
+                       .arg(min)
+                       .arg(max)
+                       .arg(nodeKind(n)));
         }
         return v;
     }
@@ -206,7 +211,8 @@ void forEachItem(const YAML::Node &list, const QString &path, const YAML::Mark &
 {
     if (!list.IsSequence()) {
         failAt(list.IsDefined() && !list.IsNull() ? list.Mark() : parentMark,
-               QStringLiteral("%1: expected a list of \"- ...\" items, found %2").arg(path, nodeKind(list)));
+               QStringLiteral("%1: expected a list of \"- ...\" items, found %2")
+                   .arg(path, nodeKind(list)));
     }
     for (std::size_t i = 0; i < list.size(); ++i)
         fn(list[i], QStringLiteral("%1[%2]").arg(path).arg(i));
@@ -231,7 +237,9 @@ public:
         if (top.has(QStringLiteral("data_dir")))
             p.dataDir = resolvePath(top.string(QStringLiteral("data_dir")));
         if (top.has(QStringLiteral("targets"))) {
-            MapReader targets(top.node(QStringLiteral("targets")), QStringLiteral("targets"), top.mark());
+            MapReader targets(top.node(QStringLiteral("targets")),
+                              QStringLiteral("targets"),
+                              top.mark());
             p.rpoSecs = targets.duration(QStringLiteral("rpo")).value_or(p.rpoSecs);
             p.rtoSecs = targets.duration(QStringLiteral("rto")).value_or(p.rtoSecs);
             targets.finish();
@@ -240,17 +248,23 @@ public:
             p.backup = parseBackup(top.node(QStringLiteral("backup")), top.mark());
         if (top.has(QStringLiteral("schema")))
             p.schema = parseSchema(top.node(QStringLiteral("schema")), top.mark());
-        forEachItem(top.required(QStringLiteral("regions")), QStringLiteral("regions"), top.mark(),
+        forEachItem(top.required(QStringLiteral("regions")),
+                    QStringLiteral("regions"),
+                    top.mark(),
                     [&](const YAML::Node &n, const QString &path) {
                         Region r = parseRegion(n, path, top.mark());
                         if (p.region(r.name))
-                            failAt(n.Mark(), QStringLiteral("%1: region \"%2\" is defined twice").arg(path, r.name));
+                            failAt(n.Mark(),
+                                   QStringLiteral("%1: region \"%2\" is defined twice")
+                                       .arg(path, r.name));
                         p.regions.append(std::move(r));
                     });
         if (p.regions.isEmpty())
             failAt(top.mark(), QStringLiteral("regions: at least one region is needed"));
         if (top.has(QStringLiteral("deployments"))) {
-            forEachItem(top.node(QStringLiteral("deployments")), QStringLiteral("deployments"), top.mark(),
+            forEachItem(top.node(QStringLiteral("deployments")),
+                        QStringLiteral("deployments"),
+                        top.mark(),
                         [&](const YAML::Node &n, const QString &path) {
                             p.deployments.append(parseDeployment(n, path, top.mark()));
                         });
@@ -258,15 +272,20 @@ public:
         if (top.has(QStringLiteral("llm")))
             p.llmEndpoints = parseLlm(top.node(QStringLiteral("llm")), top.mark());
         if (top.has(QStringLiteral("contacts"))) {
-            forEachItem(top.node(QStringLiteral("contacts")), QStringLiteral("contacts"), top.mark(),
+            forEachItem(top.node(QStringLiteral("contacts")),
+                        QStringLiteral("contacts"),
+                        top.mark(),
                         [&](const YAML::Node &n, const QString &path) {
                             MapReader m(n, path, top.mark());
-                            p.contacts.append({m.string(QStringLiteral("role")), m.string(QStringLiteral("email"))});
+                            p.contacts.append({m.string(QStringLiteral("role")),
+                                               m.string(QStringLiteral("email"))});
                             m.finish();
                         });
         }
         if (top.has(QStringLiteral("checklist"))) {
-            forEachItem(top.node(QStringLiteral("checklist")), QStringLiteral("checklist"), top.mark(),
+            forEachItem(top.node(QStringLiteral("checklist")),
+                        QStringLiteral("checklist"),
+                        top.mark(),
                         [&](const YAML::Node &n, const QString &path) {
                             MapReader m(n, path, top.mark());
                             ChecklistItem item;
@@ -275,7 +294,9 @@ public:
                             item.owner = m.string(QStringLiteral("owner"), {});
                             item.check = m.string(QStringLiteral("check"), {});
                             item.gate = m.oneOf(QStringLiteral("gate"),
-                                                {QStringLiteral("confirm"), QStringLiteral("typed-confirm")}, {});
+                                                {QStringLiteral("confirm"),
+                                                 QStringLiteral("typed-confirm")},
+                                                {});
                             m.finish();
                             p.checklist.append(item);
                         });
@@ -300,8 +321,9 @@ private:
         const bool file = m.has(QStringLiteral("file"));
         const bool keychain = m.has(QStringLiteral("keychain"));
         if (file == keychain) {
-            failAt(m.mark(), QStringLiteral("%1: expected exactly one of \"file: PATH\" or \"keychain: KEY\"")
-                                 .arg(path));
+            failAt(m.mark(),
+                   QStringLiteral("%1: expected exactly one of \"file: PATH\" or \"keychain: KEY\"")
+                       .arg(path));
         }
         if (file) {
             ref.source = SecretRef::Source::File;
@@ -314,7 +336,9 @@ private:
         return ref;
     }
 
-    DatabaseConfig parseDatabase(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    DatabaseConfig parseDatabase(const YAML::Node &n,
+                                 const QString &path,
+                                 const YAML::Mark &parentMark)
     {
         MapReader m(n, path, parentMark);
         DatabaseConfig db;
@@ -323,18 +347,26 @@ private:
         db.name = m.string(QStringLiteral("name"));
         db.user = m.string(QStringLiteral("user"));
         db.sslmode = m.oneOf(QStringLiteral("sslmode"),
-                             {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
-                              QStringLiteral("require"), QStringLiteral("verify-ca"),
+                             {QStringLiteral("disable"),
+                              QStringLiteral("allow"),
+                              QStringLiteral("prefer"),
+                              QStringLiteral("require"),
+                              QStringLiteral("verify-ca"),
                               QStringLiteral("verify-full")},
                              {});
-        db.connectTimeoutSecs = m.optionalInteger(QStringLiteral("connect_timeout"), 1, 600).value_or(10);
+        db.connectTimeoutSecs
+            = m.optionalInteger(QStringLiteral("connect_timeout"), 1, 600).value_or(10);
         if (m.has(QStringLiteral("password")))
-            db.password = parseSecret(m.node(QStringLiteral("password")), m.path(QStringLiteral("password")), m.mark());
+            db.password = parseSecret(m.node(QStringLiteral("password")),
+                                      m.path(QStringLiteral("password")),
+                                      m.mark());
         m.finish();
         return db;
     }
 
-    RepositoryConfig parseRepository(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    RepositoryConfig parseRepository(const YAML::Node &n,
+                                     const QString &path,
+                                     const YAML::Mark &parentMark)
     {
         MapReader m(n, path, parentMark);
         RepositoryConfig repo;
@@ -342,9 +374,10 @@ private:
         const bool local = m.has(QStringLiteral("path"));
         const bool rclone = m.has(QStringLiteral("rclone"));
         if (local == rclone) {
-            failAt(m.mark(), QStringLiteral("%1: expected exactly one of \"path: DIRECTORY\" or "
-                                            "\"rclone: REMOTE:PATH\"")
-                                 .arg(path));
+            failAt(m.mark(),
+                   QStringLiteral("%1: expected exactly one of \"path: DIRECTORY\" or "
+                                  "\"rclone: REMOTE:PATH\"")
+                       .arg(path));
         }
         if (local) {
             repo.kind = RepositoryConfig::Kind::Local;
@@ -354,7 +387,8 @@ private:
             repo.location = m.string(QStringLiteral("rclone"));
             if (!repo.location.contains(QLatin1Char(':'))) {
                 failAt(m.node(QStringLiteral("rclone")).Mark(),
-                       QStringLiteral("%1.rclone: expected REMOTE:PATH, found \"%2\"").arg(path, repo.location));
+                       QStringLiteral("%1.rclone: expected REMOTE:PATH, found \"%2\"")
+                           .arg(path, repo.location));
             }
         }
         if (m.has(QStringLiteral("rclone_config")))
@@ -369,33 +403,44 @@ private:
         Region r;
         r.name = m.string(QStringLiteral("name"));
         {
-            MapReader kube(m.required(QStringLiteral("kube")), m.path(QStringLiteral("kube")), m.mark());
+            MapReader kube(m.required(QStringLiteral("kube")),
+                           m.path(QStringLiteral("kube")),
+                           m.mark());
             r.kube.context = kube.string(QStringLiteral("context"));
             r.kube.ns = kube.string(QStringLiteral("namespace"));
             if (kube.has(QStringLiteral("kubeconfig")))
                 r.kube.kubeconfig = resolvePath(kube.string(QStringLiteral("kubeconfig")));
             kube.finish();
         }
-        r.database = parseDatabase(m.required(QStringLiteral("database")), m.path(QStringLiteral("database")), m.mark());
+        r.database = parseDatabase(m.required(QStringLiteral("database")),
+                                   m.path(QStringLiteral("database")),
+                                   m.mark());
         if (m.has(QStringLiteral("verify_database"))) {
             r.verifyDatabase = parseDatabase(m.node(QStringLiteral("verify_database")),
-                                             m.path(QStringLiteral("verify_database")), m.mark());
+                                             m.path(QStringLiteral("verify_database")),
+                                             m.mark());
         }
         QSet<QString> names;
-        forEachItem(m.required(QStringLiteral("repositories")), m.path(QStringLiteral("repositories")), m.mark(),
+        forEachItem(m.required(QStringLiteral("repositories")),
+                    m.path(QStringLiteral("repositories")),
+                    m.mark(),
                     [&](const YAML::Node &item, const QString &itemPath) {
                         RepositoryConfig repo = parseRepository(item, itemPath, m.mark());
                         if (names.contains(repo.name))
-                            failAt(item.Mark(), QStringLiteral("%1: repository \"%2\" is listed twice").arg(itemPath, repo.name));
+                            failAt(item.Mark(),
+                                   QStringLiteral("%1: repository \"%2\" is listed twice")
+                                       .arg(itemPath, repo.name));
                         names.insert(repo.name);
                         r.repositories.append(repo);
                     });
         if (r.repositories.isEmpty())
-            failAt(m.mark(), QStringLiteral("%1.repositories: at least one repository is needed").arg(path));
+            failAt(m.mark(),
+                   QStringLiteral("%1.repositories: at least one repository is needed").arg(path));
         if (r.repositories.constFirst().kind != RepositoryConfig::Kind::Local) {
             failAt(m.node(QStringLiteral("repositories"))[0].Mark(),
-                   QStringLiteral("%1.repositories[0]: the first repository is where pg_dump writes and "
-                                  "must be a local directory (path: ...)")
+                   QStringLiteral(
+                       "%1.repositories[0]: the first repository is where pg_dump writes and "
+                       "must be a local directory (path: ...)")
                        .arg(path));
         }
         m.finish();
@@ -419,7 +464,9 @@ private:
                                       {QStringLiteral("quick"), QStringLiteral("full")},
                                       b.verifyAfterBackup);
         if (m.has(QStringLiteral("retention"))) {
-            MapReader ret(m.node(QStringLiteral("retention")), QStringLiteral("backup.retention"), m.mark());
+            MapReader ret(m.node(QStringLiteral("retention")),
+                          QStringLiteral("backup.retention"),
+                          m.mark());
             b.retention.keepLast = ret.optionalInteger(QStringLiteral("keep_last"), 1, 100000);
             b.retention.maxAgeSecs = ret.duration(QStringLiteral("max_age"));
             ret.finish();
@@ -436,7 +483,9 @@ private:
         s.chunksTable = m.string(QStringLiteral("chunks"));
         s.chunkIdColumn = m.string(QStringLiteral("chunk_id"), s.chunkIdColumn);
         if (m.has(QStringLiteral("embeddings"))) {
-            MapReader e(m.node(QStringLiteral("embeddings")), QStringLiteral("schema.embeddings"), m.mark());
+            MapReader e(m.node(QStringLiteral("embeddings")),
+                        QStringLiteral("schema.embeddings"),
+                        m.mark());
             s.embeddingsTable = e.string(QStringLiteral("table"));
             s.embeddingColumn = e.string(QStringLiteral("column"), s.embeddingColumn);
             s.embeddingChunkKey = e.string(QStringLiteral("chunk_key"), s.embeddingChunkKey);
@@ -446,13 +495,17 @@ private:
         return s;
     }
 
-    DeploymentSpec parseDeployment(const YAML::Node &n, const QString &path, const YAML::Mark &parentMark)
+    DeploymentSpec parseDeployment(const YAML::Node &n,
+                                   const QString &path,
+                                   const YAML::Mark &parentMark)
     {
         MapReader m(n, path, parentMark);
         DeploymentSpec d;
         d.name = m.string(QStringLiteral("name"));
         d.selector = m.string(QStringLiteral("selector"), QStringLiteral("app=") + d.name);
-        MapReader replicas(m.required(QStringLiteral("replicas")), m.path(QStringLiteral("replicas")), m.mark());
+        MapReader replicas(m.required(QStringLiteral("replicas")),
+                           m.path(QStringLiteral("replicas")),
+                           m.mark());
         d.normalReplicas = replicas.integer(QStringLiteral("normal"), 0, 10000);
         d.recoveryReplicas = replicas.integer(QStringLiteral("recovery"), 0, 10000);
         replicas.finish();
@@ -465,7 +518,9 @@ private:
         MapReader m(n, QStringLiteral("llm"), parentMark);
         m.oneOf(QStringLiteral("provider"), {QStringLiteral("gemini")}, QStringLiteral("gemini"));
         QList<LlmEndpoint> endpoints;
-        forEachItem(m.required(QStringLiteral("endpoints")), QStringLiteral("llm.endpoints"), m.mark(),
+        forEachItem(m.required(QStringLiteral("endpoints")),
+                    QStringLiteral("llm.endpoints"),
+                    m.mark(),
                     [&](const YAML::Node &item, const QString &path) {
                         MapReader e(item, path, m.mark());
                         LlmEndpoint ep;
@@ -474,7 +529,9 @@ private:
                         ep.model = e.string(QStringLiteral("model"));
                         ep.embeddingModel = e.string(QStringLiteral("embedding_model"), {});
                         if (e.has(QStringLiteral("key")))
-                            ep.key = parseSecret(e.node(QStringLiteral("key")), e.path(QStringLiteral("key")), e.mark());
+                            ep.key = parseSecret(e.node(QStringLiteral("key")),
+                                                 e.path(QStringLiteral("key")),
+                                                 e.mark());
                         e.finish();
                         endpoints.append(ep);
                     });
@@ -507,8 +564,9 @@ Result<Profile> ProfileLoader::loadText(const QByteArray &yaml, const QString &p
         profile.path = where;
         return profile;
     } catch (const ParseFailure &f) {
-        return fail(Error::badInput(QStringLiteral("%1:%2:%3: %4").arg(where).arg(f.line).arg(f.column).arg(f.message),
-                                    QStringLiteral("nothing was done with this profile")));
+        return fail(Error::badInput(
+            QStringLiteral("%1:%2:%3: %4").arg(where).arg(f.line).arg(f.column).arg(f.message),
+            QStringLiteral("nothing was done with this profile")));
     } catch (const YAML::Exception &e) {
         const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
         const int column = e.mark.is_null() ? 0 : e.mark.column + 1;

@@ -19,9 +19,10 @@ Result<QByteArray> readFile(const QString &path)
     const QFileDevice::Permissions loose = QFileDevice::ReadGroup | QFileDevice::WriteGroup
                                            | QFileDevice::ReadOther | QFileDevice::WriteOther;
     if (info.permissions() & loose) {
-        return fail(Error::badInput(QStringLiteral("refusing the secret file %1: others may read it; "
-                                                   "run: chmod 600 %1")
-                                        .arg(path)));
+        return fail(
+            Error::badInput(QStringLiteral("refusing the secret file %1: others may read it; "
+                                           "run: chmod 600 %1")
+                                .arg(path)));
     }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

@@ -36,7 +36,10 @@ protected:
         m_profile = TestSandbox::shared().isolatedProfile(m_dir->path());
     }
 
-    std::unique_ptr<Workspace> workspace(const Profile &profile) { return Workspace::forProfile(profile); }
+    std::unique_ptr<Workspace> workspace(const Profile &profile)
+    {
+        return Workspace::forProfile(profile);
+    }
     QString primaryDir() const { return m_dir->path() + QStringLiteral("/primary"); }
     QString mirrorDir() const { return m_dir->path() + QStringLiteral("/mirror"); }
 
@@ -58,7 +61,8 @@ TEST_F(BackupTest, BackupIsTheRunbooksDumpWithCountsEqualToTheDatabase)
     const OperationResult r = runBackup(*ws);
     ASSERT_TRUE(r.ok()) << qPrintable(r.message);
 
-    const QString name = BackupNaming(m_profile.backup.naming).fileNameFor(QDateTime::currentDateTimeUtc());
+    const QString name
+        = BackupNaming(m_profile.backup.naming).fileNameFor(QDateTime::currentDateTimeUtc());
     const QString dump = primaryDir() + QLatin1Char('/') + name;
     ASSERT_TRUE(QFileInfo::exists(dump)) << qPrintable(dump);
     EXPECT_EQ(r.evidence.value(QStringLiteral("file")).toString(), dump);
@@ -67,7 +71,8 @@ TEST_F(BackupTest, BackupIsTheRunbooksDumpWithCountsEqualToTheDatabase)
     ASSERT_TRUE(manifestFile.open(QIODevice::ReadOnly));
     auto manifest = BackupManifest::fromJson(manifestFile.readAll(), manifestFile.fileName());
     ASSERT_TRUE(manifest.has_value());
-    for (const QString &table : {QStringLiteral("documents"), QStringLiteral("chunks"), QStringLiteral("embeddings")}) {
+    for (const QString &table :
+         {QStringLiteral("documents"), QStringLiteral("chunks"), QStringLiteral("embeddings")}) {
         const TableCount *t = manifest->facts.table(QStringLiteral("public.") + table);
         ASSERT_NE(t, nullptr) << qPrintable(table);
         EXPECT_EQ(t->rows, db.count(table)) << qPrintable(table);
@@ -99,8 +104,10 @@ TEST_F(BackupTest, BackupIsTheRunbooksDumpWithCountsEqualToTheDatabase)
     EXPECT_EQ(QFileInfo(latest.symLinkTarget()).fileName(), name);
 
     // Nothing but the dump, its manifest and the link is left behind.
-    EXPECT_EQ(filesIn(primaryDir()), (QStringList{name, name + QStringLiteral(".manifest.json"),
-                                                  QStringLiteral("rag_backup_latest.dump")}));
+    EXPECT_EQ(filesIn(primaryDir()),
+              (QStringList{name,
+                           name + QStringLiteral(".manifest.json"),
+                           QStringLiteral("rag_backup_latest.dump")}));
 }
 
 TEST_F(BackupTest, TheRunbooksPlainPgRestoreRestoresTheLatestBackup)
@@ -111,21 +118,33 @@ TEST_F(BackupTest, TheRunbooksPlainPgRestoreRestoresTheLatestBackup)
 
     TestDatabase target(10);
     auto session = target.connect();
-    ASSERT_TRUE(session->execute(QStringLiteral("DROP TABLE embeddings, chunks, documents; DROP FUNCTION drill_noise(bigint)")).has_value());
+    ASSERT_TRUE(
+        session
+            ->execute(QStringLiteral(
+                "DROP TABLE embeddings, chunks, documents; DROP FUNCTION drill_noise(bigint)"))
+            .has_value());
     DatabaseConfig config = m_profile.regions.first().database;
     config.name = target.name();
     auto pass = PgPassFile::create(config, TestSandbox::shared().appPassword());
     ChildSpec spec;
     spec.program = *PgTools::locate(QStringLiteral("pg_restore"));
     // runbook §4.1: pg_restore -h <host> -U <user> -d <database> "/backups/rag_backup_latest.dump"
-    spec.arguments = {QStringLiteral("-h"), config.host, QStringLiteral("-p"), QString::number(config.port),
-                      QStringLiteral("-U"), config.user, QStringLiteral("-d"), target.name(),
+    spec.arguments = {QStringLiteral("-h"),
+                      config.host,
+                      QStringLiteral("-p"),
+                      QString::number(config.port),
+                      QStringLiteral("-U"),
+                      config.user,
+                      QStringLiteral("-d"),
+                      target.name(),
                       primaryDir() + QStringLiteral("/rag_backup_latest.dump")};
     spec.environment = PgPassFile::environmentFor(config, pass->get());
     auto restored = ChildProcess::run(spec, CancelToken());
     ASSERT_TRUE(restored.has_value());
-    EXPECT_TRUE(restored->succeeded()) << qPrintable(restored->standardErrorTail.join(QLatin1Char('\n')));
-    for (const QString &table : {QStringLiteral("documents"), QStringLiteral("chunks"), QStringLiteral("embeddings")})
+    EXPECT_TRUE(restored->succeeded())
+        << qPrintable(restored->standardErrorTail.join(QLatin1Char('\n')));
+    for (const QString &table :
+         {QStringLiteral("documents"), QStringLiteral("chunks"), QStringLiteral("embeddings")})
         EXPECT_EQ(target.count(table), db.count(table)) << qPrintable(table);
 }
 
@@ -138,13 +157,17 @@ TEST_F(BackupTest, CountsDescribeTheSnapshotNotLaterWrites)
     // Hold the table: the backup's snapshot is taken, then its counting and pg_dump wait for us.
     auto blocker = db.connect();
     ASSERT_TRUE(blocker->begin(PgSession::Isolation::ReadCommitted, false).has_value());
-    ASSERT_TRUE(blocker->execute(QStringLiteral("LOCK TABLE documents IN ACCESS EXCLUSIVE MODE")).has_value());
+    ASSERT_TRUE(blocker->execute(QStringLiteral("LOCK TABLE documents IN ACCESS EXCLUSIVE MODE"))
+                    .has_value());
     Operation *op = BackupOperations::backup(ws->runner(), ws->profile(), {});
     QSignalSpy finished(op, &Operation::finished);
     ASSERT_NE(waitForChild(QStringLiteral("pg_dump"), "--snapshot", 20000), 0);
     QThread::msleep(300); // pg_dump has imported the snapshot and now waits for the lock
-    ASSERT_TRUE(blocker->execute(QStringLiteral("INSERT INTO documents SELECT id + 1000000, title, source, topic, "
-                                                "created_at FROM documents WHERE id <= 7")).has_value());
+    ASSERT_TRUE(blocker
+                    ->execute(QStringLiteral(
+                        "INSERT INTO documents SELECT id + 1000000, title, source, topic, "
+                        "created_at FROM documents WHERE id <= 7"))
+                    .has_value());
     ASSERT_TRUE(blocker->commit().has_value());
 
     ASSERT_TRUE(finished.wait(60000));
@@ -153,7 +176,8 @@ TEST_F(BackupTest, CountsDescribeTheSnapshotNotLaterWrites)
     EXPECT_EQ(db.count(QStringLiteral("documents")), before + 7);
     const RegionListing listing = listRegion(ws->profile());
     ASSERT_EQ(listing.entries.size(), 1);
-    EXPECT_EQ(listing.entries.first().manifest->facts.table(QStringLiteral("public.documents"))->rows, before);
+    EXPECT_EQ(listing.entries.first().manifest->facts.table(QStringLiteral("public.documents"))->rows,
+              before);
 
     // And the dump holds exactly what the manifest counted: a restore agrees with it.
     const OperationResult deep = runVerify(*ws, QStringLiteral("latest"), VerifyLevel::Deep);
@@ -219,7 +243,8 @@ TEST_F(BackupTest, KilledPgDumpLeavesNothingThatLooksLikeABackup)
     EXPECT_EQ(r.status, OperationResult::Status::Failed);
     EXPECT_TRUE(r.message.contains(QStringLiteral("pg_dump was killed"))) << qPrintable(r.message);
     EXPECT_TRUE(r.untouched.contains(QStringLiteral("no partial file"))) << qPrintable(r.untouched);
-    EXPECT_TRUE(filesIn(primaryDir()).isEmpty()) << qPrintable(filesIn(primaryDir()).join(QLatin1Char(' ')));
+    EXPECT_TRUE(filesIn(primaryDir()).isEmpty())
+        << qPrintable(filesIn(primaryDir()).join(QLatin1Char(' ')));
     EXPECT_TRUE(filesIn(mirrorDir()).isEmpty());
     EXPECT_TRUE(listRegion(ws->profile()).entries.isEmpty());
 }
@@ -241,7 +266,8 @@ TEST_F(BackupTest, CancelStopsPgDumpAndCleansUp)
     const auto r = finished.first().at(0).value<OperationResult>();
     EXPECT_EQ(r.status, OperationResult::Status::Cancelled);
     EXPECT_TRUE(childPids(QStringLiteral("pg_dump")).isEmpty());
-    EXPECT_TRUE(filesIn(primaryDir()).isEmpty()) << qPrintable(filesIn(primaryDir()).join(QLatin1Char(' ')));
+    EXPECT_TRUE(filesIn(primaryDir()).isEmpty())
+        << qPrintable(filesIn(primaryDir()).join(QLatin1Char(' ')));
 }
 
 TEST_F(BackupTest, ASecondBackupWhileOneRunsIsRefused)
@@ -257,7 +283,8 @@ TEST_F(BackupTest, ASecondBackupWhileOneRunsIsRefused)
     const OperationResult second = runBackup(*ws);
     EXPECT_EQ(second.errorKind, Error::Kind::Refused);
     EXPECT_EQ(second.exitCode(), 3);
-    EXPECT_TRUE(second.message.contains(QStringLiteral("another backup"))) << qPrintable(second.message);
+    EXPECT_TRUE(second.message.contains(QStringLiteral("another backup")))
+        << qPrintable(second.message);
     blocker->commit();
     ASSERT_TRUE(firstDone.wait(60000));
     EXPECT_TRUE(firstDone.first().at(0).value<OperationResult>().ok());
@@ -271,7 +298,8 @@ TEST_F(BackupTest, BackupsOnTheSameDayGetTheirOwnNames)
     ASSERT_TRUE(runBackup(*ws).ok());
     const RegionListing listing = listRegion(ws->profile());
     ASSERT_EQ(listing.entries.size(), 2);
-    EXPECT_TRUE(listing.entries.at(0).id.endsWith(QStringLiteral("_2"))) << qPrintable(listing.entries.at(0).id);
+    EXPECT_TRUE(listing.entries.at(0).id.endsWith(QStringLiteral("_2")))
+        << qPrintable(listing.entries.at(0).id);
     EXPECT_TRUE(listing.entries.at(0).isLatest);
     EXPECT_FALSE(listing.entries.at(1).isLatest);
 }
@@ -294,22 +322,25 @@ TEST_F(BackupTest, RetentionKeepsTheNewestVerifiedAndNeedsConfirmation)
         EXPECT_TRUE(done.wait(60000));
         return done.first().at(0).value<OperationResult>();
     };
-    const OperationResult dry = await(BackupOperations::retention(ws->runner(), profile, {}, true, {}));
+    const OperationResult dry = await(
+        BackupOperations::retention(ws->runner(), profile, {}, true, {}));
     EXPECT_TRUE(dry.ok()) << qPrintable(dry.message);
     EXPECT_EQ(listRegion(profile).entries.size(), 3) << "a dry run deleted something";
 
-    const OperationResult unconfirmed = await(BackupOperations::retention(ws->runner(), profile, {}, false, {}));
+    const OperationResult unconfirmed = await(
+        BackupOperations::retention(ws->runner(), profile, {}, false, {}));
     EXPECT_EQ(unconfirmed.exitCode(), 3);
     EXPECT_EQ(listRegion(profile).entries.size(), 3);
 
-    const OperationResult applied = await(BackupOperations::retention(ws->runner(), profile, {}, false,
-                                                                      profile.regions.first().name));
+    const OperationResult applied = await(
+        BackupOperations::retention(ws->runner(), profile, {}, false, profile.regions.first().name));
     ASSERT_TRUE(applied.ok()) << qPrintable(applied.message);
     const RegionListing after = listRegion(profile);
     ASSERT_EQ(after.entries.size(), 1);
     EXPECT_EQ(after.entries.first().id, newest);
     EXPECT_TRUE(after.entries.first().isLatest);
-    EXPECT_EQ(after.entries.first().goodCopies(), 2) << "the mirror copy of the kept backup is gone";
+    EXPECT_EQ(after.entries.first().goodCopies(), 2)
+        << "the mirror copy of the kept backup is gone";
     // Both repositories lost the deleted backups and their manifests.
     EXPECT_EQ(filesIn(mirrorDir()).size(), 2);
 }
@@ -325,7 +356,11 @@ TEST_F(BackupTest, RetentionDeletesNothingWhenAListingFails)
     Profile broken = profile;
     broken.regions.first().repositories[1].location = QStringLiteral("no-such-remote:x");
     auto wsBroken = workspace(broken);
-    QSignalSpy done(BackupOperations::retention(wsBroken->runner(), broken, {}, false, broken.regions.first().name),
+    QSignalSpy done(BackupOperations::retention(wsBroken->runner(),
+                                                broken,
+                                                {},
+                                                false,
+                                                broken.regions.first().name),
                     &Operation::finished);
     ASSERT_TRUE(done.wait(60000));
     const auto r = done.first().at(0).value<OperationResult>();
@@ -341,8 +376,11 @@ TEST(Scram, TheServerAcceptsThePasswordBehindOurVerifier)
     ASSERT_TRUE(admin.has_value());
     const QString role = QStringLiteral("ragdr_scram_probe");
     (*admin)->execute(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
-    ASSERT_TRUE((*admin)->execute(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD %2")
-                                      .arg(role, PgSession::quoteLiteral(QString::fromLatin1(scramSha256Verifier("s3cret:pw")))))
+    ASSERT_TRUE((*admin)
+                    ->execute(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD %2")
+                                  .arg(role,
+                                       PgSession::quoteLiteral(
+                                           QString::fromLatin1(scramSha256Verifier("s3cret:pw")))))
                     .has_value());
     DatabaseConfig login = s.superuser();
     login.user = role;

@@ -30,7 +30,8 @@ CliRun runRagdr(const QStringList &args)
     QProcess p;
     p.start(QStringLiteral(RAGDR_BIN_DIR "/ragdr"), args);
     p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
 }
 
@@ -44,7 +45,10 @@ protected:
         ASSERT_FALSE(m_profile.isEmpty());
     }
 
-    QStringList with(const QStringList &args) const { return QStringList{QStringLiteral("--profile"), m_profile} + args; }
+    QStringList with(const QStringList &args) const
+    {
+        return QStringList{QStringLiteral("--profile"), m_profile} + args;
+    }
 
     TestDatabase m_db{300};
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -59,7 +63,10 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     ASSERT_EQ(backup.exitCode, 0) << qPrintable(backup.err);
     const QJsonObject result = backup.json();
     EXPECT_EQ(result.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
-    const QString file = result.value(QStringLiteral("evidence")).toObject().value(QStringLiteral("file")).toString();
+    const QString file = result.value(QStringLiteral("evidence"))
+                             .toObject()
+                             .value(QStringLiteral("file"))
+                             .toString();
     EXPECT_TRUE(QFileInfo::exists(file)) << qPrintable(file);
     EXPECT_TRUE(QFileInfo(file).fileName().startsWith(QStringLiteral("rag_backup_")));
 
@@ -73,9 +80,13 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(backups.first().toObject().value(QStringLiteral("latest")).toBool());
     EXPECT_FALSE(list.json().value(QStringLiteral("rpo_breached")).toBool());
 
-    const CliRun verify = runRagdr(with({QStringLiteral("verify"), QStringLiteral("latest"), QStringLiteral("--level"), QStringLiteral("quick")}));
+    const CliRun verify = runRagdr(with({QStringLiteral("verify"),
+                                         QStringLiteral("latest"),
+                                         QStringLiteral("--level"),
+                                         QStringLiteral("quick")}));
     EXPECT_EQ(verify.exitCode, 0) << qPrintable(verify.err);
-    EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed"))) << qPrintable(verify.out);
+    EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed")))
+        << qPrintable(verify.out);
 
     const CliRun human = runRagdr(with({QStringLiteral("backups")}));
     EXPECT_EQ(human.exitCode, 0);
@@ -85,7 +96,8 @@ TEST_F(CliTest, BackupListVerifyAsJson)
 
     const CliRun journal = runRagdr(with({QStringLiteral("journal"), QStringLiteral("verify")}));
     EXPECT_EQ(journal.exitCode, 0) << qPrintable(journal.err);
-    EXPECT_TRUE(journal.out.contains(QStringLiteral("4 entries, hash chain intact"))) << qPrintable(journal.out);
+    EXPECT_TRUE(journal.out.contains(QStringLiteral("4 entries, hash chain intact")))
+        << qPrintable(journal.out);
 }
 
 TEST_F(CliTest, ExitCodesSayWhatKindOfProblem)
@@ -94,14 +106,19 @@ TEST_F(CliTest, ExitCodesSayWhatKindOfProblem)
     EXPECT_EQ(noCommand.exitCode, 2);
     EXPECT_TRUE(noCommand.err.contains(QStringLiteral("Usage:")));
 
-    const CliRun unknown = runRagdr(with({QStringLiteral("verify"), QStringLiteral("rag_backup_1999-01-01")}));
+    const CliRun unknown = runRagdr(
+        with({QStringLiteral("verify"), QStringLiteral("rag_backup_1999-01-01")}));
     EXPECT_EQ(unknown.exitCode, 2) << qPrintable(unknown.err);
 
-    const CliRun badLevel = runRagdr(with({QStringLiteral("verify"), QStringLiteral("latest"), QStringLiteral("--level"), QStringLiteral("thorough")}));
+    const CliRun badLevel = runRagdr(with({QStringLiteral("verify"),
+                                           QStringLiteral("latest"),
+                                           QStringLiteral("--level"),
+                                           QStringLiteral("thorough")}));
     EXPECT_EQ(badLevel.exitCode, 2);
     EXPECT_TRUE(badLevel.err.contains(QStringLiteral("quick, full or deep")));
 
-    const CliRun badRegion = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("mars")}));
+    const CliRun badRegion = runRagdr(
+        with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("mars")}));
     EXPECT_EQ(badRegion.exitCode, 2);
 
     const CliRun refused = runRagdr(with({QStringLiteral("retention"), QStringLiteral("--apply")}));

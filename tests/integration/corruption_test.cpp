@@ -66,7 +66,8 @@ protected:
         for (const QString &sub : {QStringLiteral("primary"), QStringLiteral("mirror")}) {
             const QDir from(original.dir->path() + QLatin1Char('/') + sub);
             for (const QFileInfo &f : from.entryInfoList(QDir::Files | QDir::System)) {
-                const QString to = m_dir->path() + QLatin1Char('/') + sub + QLatin1Char('/') + f.fileName();
+                const QString to = m_dir->path() + QLatin1Char('/') + sub + QLatin1Char('/')
+                                   + f.fileName();
                 if (f.isSymLink())
                     QFile::link(QFileInfo(f.symLinkTarget()).fileName(), to);
                 else
@@ -89,10 +90,16 @@ protected:
         QFile::remove(mirrorDump() + QStringLiteral(".manifest.json"));
     }
 
-    OperationResult verify(VerifyLevel level) { return runVerify(*m_ws, BackupNaming::idOf(m_fileName), level); }
+    OperationResult verify(VerifyLevel level)
+    {
+        return runVerify(*m_ws, BackupNaming::idOf(m_fileName), level);
+    }
     static QString checkStatus(const OperationResult &r, const QString &name)
     {
-        for (const QJsonValue &c : r.evidence.value(QStringLiteral("verification")).toObject().value(QStringLiteral("checks")).toArray()) {
+        for (const QJsonValue &c : r.evidence.value(QStringLiteral("verification"))
+                                       .toObject()
+                                       .value(QStringLiteral("checks"))
+                                       .toArray()) {
             if (c.toObject().value(QStringLiteral("name")).toString() == name)
                 return c.toObject().value(QStringLiteral("status")).toString();
         }
@@ -103,19 +110,21 @@ protected:
     {
         EXPECT_FALSE(r.ok());
         EXPECT_TRUE(r.message.startsWith(QStringLiteral("CORRUPT: "))) << qPrintable(r.message);
-        EXPECT_TRUE(r.message.contains(reasonPart)) << "expected \"" << qPrintable(reasonPart) << "\" in: " << qPrintable(r.message);
-        EXPECT_EQ(r.evidence.value(QStringLiteral("verification")).toObject().value(QStringLiteral("result")).toString(),
+        EXPECT_TRUE(r.message.contains(reasonPart))
+            << "expected \"" << qPrintable(reasonPart) << "\" in: " << qPrintable(r.message);
+        EXPECT_EQ(r.evidence.value(QStringLiteral("verification"))
+                      .toObject()
+                      .value(QStringLiteral("result"))
+                      .toString(),
                   QStringLiteral("corrupt"));
         const RegionListing listing = listRegion(m_profile);
         ASSERT_FALSE(listing.entries.isEmpty());
-        EXPECT_TRUE(listing.entries.first().isCorrupt()) << "the catalog does not show it as corrupt";
+        EXPECT_TRUE(listing.entries.first().isCorrupt())
+            << "the catalog does not show it as corrupt";
         EXPECT_FALSE(listing.entries.first().isLatest) << "latest still points at a corrupt backup";
     }
 
-    void expectPassed(const OperationResult &r)
-    {
-        EXPECT_TRUE(r.ok()) << qPrintable(r.message);
-    }
+    void expectPassed(const OperationResult &r) { EXPECT_TRUE(r.ok()) << qPrintable(r.message); }
 
     static inline TestDatabase *s_db = nullptr;
     static inline Original s_default;
@@ -147,8 +156,9 @@ TEST_F(CorruptionTest, TruncationIsCaughtByQuickWhenTheManifestRecordsTheSize)
         use(s_default);
         truncateFile(dump(), cut);
         SCOPED_TRACE(cut);
-        expectCorrupt(verify(VerifyLevel::Quick), cut == 3 ? QStringLiteral("cut short: only 3 bytes")
-                                                           : QStringLiteral("cut short"));
+        expectCorrupt(verify(VerifyLevel::Quick),
+                      cut == 3 ? QStringLiteral("cut short: only 3 bytes")
+                               : QStringLiteral("cut short"));
     }
     use(s_default);
     truncateFile(dump(), size() / 2);
@@ -177,7 +187,8 @@ TEST_F(CorruptionTest, WithoutAManifestAnEarlyCutFailsTheTocAndALateCutOnlyTheFu
         // pg_restore -l reads only the table of contents: the quick level cannot see this cut...
         const OperationResult quick = verify(VerifyLevel::Quick);
         EXPECT_TRUE(quick.ok()) << qPrintable(quick.message);
-        EXPECT_TRUE(quick.message.contains(QStringLiteral("not checked: sha256"))) << qPrintable(quick.message);
+        EXPECT_TRUE(quick.message.contains(QStringLiteral("not checked: sha256")))
+            << qPrintable(quick.message);
         // ...and says what it could not check; the full read sees it.
         expectCorrupt(verify(VerifyLevel::Full), QStringLiteral("could not read from input file"));
     }
@@ -192,7 +203,8 @@ TEST_F(CorruptionTest, AFlippedByteIsCaughtByTheChecksumAndByTheFullRead)
     use(s_default);
     makeRunbookStyle();
     flipByte(dump(), size() / 2);
-    EXPECT_TRUE(verify(VerifyLevel::Quick).ok()) << "without a checksum the quick level cannot see a flipped byte";
+    EXPECT_TRUE(verify(VerifyLevel::Quick).ok())
+        << "without a checksum the quick level cannot see a flipped byte";
     const OperationResult full = verify(VerifyLevel::Full);
     expectCorrupt(full, QStringLiteral("pg_restore -f /dev/null exited with code 1"));
     EXPECT_EQ(checkStatus(full, QStringLiteral("full read")), QStringLiteral("failed"));
@@ -212,7 +224,8 @@ TEST_F(CorruptionTest, AFlippedByteInAnUncompressedDumpIsCaughtOnlyByTheChecksum
     const OperationResult full = verify(VerifyLevel::Full);
     EXPECT_TRUE(full.ok()) << qPrintable(full.message);
     EXPECT_EQ(checkStatus(full, QStringLiteral("sha256")), QStringLiteral("skipped"));
-    EXPECT_TRUE(full.message.contains(QStringLiteral("not checked: sha256: no manifest"))) << qPrintable(full.message);
+    EXPECT_TRUE(full.message.contains(QStringLiteral("not checked: sha256: no manifest")))
+        << qPrintable(full.message);
 }
 
 TEST_F(CorruptionTest, AZeroLengthFileIsCorrupt)
@@ -243,8 +256,10 @@ TEST_F(CorruptionTest, AMissingManifestIsSaidAndTheDumpIsAdopted)
 
     const OperationResult r = verify(VerifyLevel::Deep);
     ASSERT_TRUE(r.ok()) << qPrintable(r.message);
-    EXPECT_TRUE(r.message.contains(QStringLiteral("sha256: no manifest recorded a checksum"))) << qPrintable(r.message);
-    EXPECT_TRUE(r.message.contains(QStringLiteral("counts: no manifest with row counts"))) << qPrintable(r.message);
+    EXPECT_TRUE(r.message.contains(QStringLiteral("sha256: no manifest recorded a checksum")))
+        << qPrintable(r.message);
+    EXPECT_TRUE(r.message.contains(QStringLiteral("counts: no manifest with row counts")))
+        << qPrintable(r.message);
     EXPECT_EQ(checkStatus(r, QStringLiteral("similarity")), QStringLiteral("passed"));
 
     // From now on the dump has a manifest that remembers what it looked like.
@@ -255,7 +270,8 @@ TEST_F(CorruptionTest, AMissingManifestIsSaidAndTheDumpIsAdopted)
     flipByte(dump(), size() / 3);
     const OperationResult later = verify(VerifyLevel::Quick);
     EXPECT_FALSE(later.ok());
-    EXPECT_TRUE(later.message.contains(QStringLiteral("as observed when ragdr first verified"))) << qPrintable(later.message);
+    EXPECT_TRUE(later.message.contains(QStringLiteral("as observed when ragdr first verified")))
+        << qPrintable(later.message);
 }
 
 TEST_F(CorruptionTest, AMismatchedMirrorCopyShows)
@@ -264,7 +280,9 @@ TEST_F(CorruptionTest, AMismatchedMirrorCopyShows)
     flipByte(mirrorDump(), size() / 2);
     const OperationResult r = verify(VerifyLevel::Quick);
     EXPECT_FALSE(r.ok());
-    EXPECT_TRUE(r.message.contains(QStringLiteral("passed, but not every copy is good: mirror: mismatch"))) << qPrintable(r.message);
+    EXPECT_TRUE(
+        r.message.contains(QStringLiteral("passed, but not every copy is good: mirror: mismatch")))
+        << qPrintable(r.message);
     const RegionListing listing = listRegion(m_profile);
     EXPECT_EQ(listing.entries.first().copies.at(1).state, CopyState::State::Mismatch);
     EXPECT_TRUE(listing.entries.first().isVerifiedGood()) << "the primary copy is still good";
@@ -295,7 +313,8 @@ TEST_F(CorruptionTest, DeepVerificationComparesTheRestoreWithTheManifest)
     }
     ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
     EXPECT_TRUE(verify(VerifyLevel::Full).ok()) << "the file itself is intact";
-    expectCorrupt(verify(VerifyLevel::Deep), QStringLiteral("public.chunks: 801 rows in the manifest, 800 after restore"));
+    expectCorrupt(verify(VerifyLevel::Deep),
+                  QStringLiteral("public.chunks: 801 rows in the manifest, 800 after restore"));
 }
 
 TEST_F(CorruptionTest, LatestMovesToTheNewestGoodBackup)
@@ -321,5 +340,6 @@ TEST_F(CorruptionTest, WithoutAManifestCopiesThatDisagreeAreReported)
     flipByte(dump(), size() / 2);
     const OperationResult r = verify(VerifyLevel::Full);
     EXPECT_FALSE(r.ok());
-    EXPECT_TRUE(r.message.contains(QStringLiteral("no manifest says which is intact"))) << qPrintable(r.message);
+    EXPECT_TRUE(r.message.contains(QStringLiteral("no manifest says which is intact")))
+        << qPrintable(r.message);
 }

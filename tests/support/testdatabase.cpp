@@ -24,7 +24,8 @@ std::unique_ptr<core::PgSession> superSession()
 } // namespace
 
 TestDatabase::TestDatabase(int chunks)
-    : m_name(QStringLiteral("ragdr_t_%1").arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')))
+    : m_name(QStringLiteral("ragdr_t_%1")
+                 .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0')))
 {
     auto admin = superSession();
     if (!admin)
@@ -56,7 +57,9 @@ core::Profile TestDatabase::use(core::Profile profile) const
 std::unique_ptr<core::PgSession> TestDatabase::connect() const
 {
     TestSandbox &s = TestSandbox::shared();
-    auto session = core::PgSession::connect(s.profile().regions.constFirst().database, s.appPassword(), m_name);
+    auto session = core::PgSession::connect(s.profile().regions.constFirst().database,
+                                            s.appPassword(),
+                                            m_name);
     if (!session) {
         ADD_FAILURE() << qPrintable(session.error().message);
         return nullptr;

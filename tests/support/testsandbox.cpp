@@ -27,9 +27,11 @@ void stopOwnedSandbox()
 
 std::unique_ptr<QTemporaryDir> makeTempDir()
 {
-    auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/ragdr-test-XXXXXX"));
-    QFile::setPermissions(dir->path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                                           | QFileDevice::ExeGroup | QFileDevice::ExeOther);
+    auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath()
+                                               + QStringLiteral("/ragdr-test-XXXXXX"));
+    QFile::setPermissions(dir->path(),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                              | QFileDevice::ExeGroup | QFileDevice::ExeOther);
     return dir;
 }
 
@@ -50,11 +52,15 @@ TestSandbox::TestSandbox()
     }
     m_env = std::make_unique<sandbox::DrillEnvironment>(dir);
     if (!m_env->isUp()) {
-        auto up = m_env->up(3000, [](const QString &line) { std::fprintf(stderr, "sandbox: %s\n", qPrintable(line)); });
+        auto up = m_env->up(3000, [](const QString &line) {
+            std::fprintf(stderr, "sandbox: %s\n", qPrintable(line));
+        });
         if (!up) {
-            std::fprintf(stderr, "cannot start the drill sandbox in %s: %s\n"
-                                 "(it needs postgresql-15: ./run test installs it)\n",
-                         qPrintable(dir), qPrintable(up.error().message));
+            std::fprintf(stderr,
+                         "cannot start the drill sandbox in %s: %s\n"
+                         "(it needs postgresql-15: ./run test installs it)\n",
+                         qPrintable(dir),
+                         qPrintable(up.error().message));
             std::abort();
         }
         if (m_owned)
@@ -62,7 +68,9 @@ TestSandbox::TestSandbox()
     }
     auto profile = core::ProfileLoader::loadFile(m_env->profilePath());
     if (!profile) {
-        std::fprintf(stderr, "the sandbox profile does not load: %s\n", qPrintable(profile.error().message));
+        std::fprintf(stderr,
+                     "the sandbox profile does not load: %s\n",
+                     qPrintable(profile.error().message));
         std::abort();
     }
     m_profile = *profile;
@@ -87,13 +95,18 @@ QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &dat
     if (!in.open(QIODevice::ReadOnly))
         return {};
     QString text = QString::fromUtf8(in.readAll());
-    text.replace(QStringLiteral("path: backups/primary"), QStringLiteral("path: %1/primary").arg(dir));
+    text.replace(QStringLiteral("path: backups/primary"),
+                 QStringLiteral("path: %1/primary").arg(dir));
     text.replace(sandbox + QStringLiteral("/backups/mirror"), dir + QStringLiteral("/mirror"));
-    text.replace(QStringLiteral("rclone_config: rclone.conf"), QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
-    text.replace(QStringLiteral("{file: secrets/"), QStringLiteral("{file: %1/secrets/").arg(sandbox));
-    text.replace(QStringLiteral("kubeconfig: kubeconfig"), QStringLiteral("kubeconfig: %1/kubeconfig").arg(sandbox));
+    text.replace(QStringLiteral("rclone_config: rclone.conf"),
+                 QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
+    text.replace(QStringLiteral("{file: secrets/"),
+                 QStringLiteral("{file: %1/secrets/").arg(sandbox));
+    text.replace(QStringLiteral("kubeconfig: kubeconfig"),
+                 QStringLiteral("kubeconfig: %1/kubeconfig").arg(sandbox));
     text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(dir));
-    text.replace(QStringLiteral("      name: rag\n"), QStringLiteral("      name: %1\n").arg(database));
+    text.replace(QStringLiteral("      name: rag\n"),
+                 QStringLiteral("      name: %1\n").arg(database));
     const QString path = dir + QStringLiteral("/profile.yaml");
     QFile out(path);
     if (!out.open(QIODevice::WriteOnly))
@@ -109,7 +122,8 @@ QByteArray TestSandbox::superuserPassword() const
 
 QByteArray TestSandbox::appPassword() const
 {
-    return core::SecretStore::read(m_profile.regions.constFirst().database.password).value_or(QByteArray());
+    return core::SecretStore::read(m_profile.regions.constFirst().database.password)
+        .value_or(QByteArray());
 }
 
 } // namespace ragdr::test

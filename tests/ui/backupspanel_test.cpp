@@ -54,7 +54,8 @@ protected:
         ASSERT_TRUE(QTest::qWaitForWindowExposed(&m_window));
         m_table = m_window.findChild<QTableView *>(QStringLiteral("backupTable"));
         ASSERT_NE(m_table, nullptr);
-        m_tester = std::make_unique<QAbstractItemModelTester>(m_table->model(), QAbstractItemModelTester::FailureReportingMode::Warning);
+        m_tester = std::make_unique<QAbstractItemModelTester>(
+            m_table->model(), QAbstractItemModelTester::FailureReportingMode::Warning);
     }
 
     TestDatabase m_db{600};
@@ -74,13 +75,17 @@ TEST_F(ConsoleTest, BackUpNowShowsProgressThenTheNewRowAndNeverStallsTheGui)
     EXPECT_EQ(m_table->model()->rowCount(), 0);
 
     double seenProgress = -1;
-    QObject::connect(m_table->model(), &QAbstractItemModel::dataChanged, [&](const QModelIndex &tl, const QModelIndex &br) {
-        for (int row = tl.row(); row <= br.row(); ++row) {
-            const QVariant p = m_table->model()->index(row, ui::BackupTableModel::Verification).data(ui::BackupTableModel::ProgressRole);
-            if (p.isValid())
-                seenProgress = std::max(seenProgress, p.toDouble());
-        }
-    });
+    QObject::connect(m_table->model(),
+                     &QAbstractItemModel::dataChanged,
+                     [&](const QModelIndex &tl, const QModelIndex &br) {
+                         for (int row = tl.row(); row <= br.row(); ++row) {
+                             const QVariant p = m_table->model()
+                                                    ->index(row, ui::BackupTableModel::Verification)
+                                                    .data(ui::BackupTableModel::ProgressRole);
+                             if (p.isValid())
+                                 seenProgress = std::max(seenProgress, p.toDouble());
+                         }
+                     });
 
     LagProbe probe;
     probe.start();
@@ -90,15 +95,21 @@ TEST_F(ConsoleTest, BackUpNowShowsProgressThenTheNewRowAndNeverStallsTheGui)
     EXPECT_TRUE(m_table->model()->index(0, 0).data(ui::BackupTableModel::RunningRole).toBool());
 
     const QString id = core::BackupNaming::idOf(
-        core::BackupNaming(QStringLiteral("rag_backup_%F.dump")).fileNameFor(QDateTime::currentDateTimeUtc()));
-    ASSERT_TRUE(waitFor([&] {
-        return m_table->model()->rowCount() == 1
-               && !m_table->model()->index(0, 0).data(ui::BackupTableModel::RunningRole).toBool()
-               && cell(m_table, 0, ui::BackupTableModel::Verification) == QStringLiteral("full: passed");
-    }, 120000)) << qPrintable(cell(m_table, 0, ui::BackupTableModel::Verification));
+        core::BackupNaming(QStringLiteral("rag_backup_%F.dump"))
+            .fileNameFor(QDateTime::currentDateTimeUtc()));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return m_table->model()->rowCount() == 1
+                   && !m_table->model()->index(0, 0).data(ui::BackupTableModel::RunningRole).toBool()
+                   && cell(m_table, 0, ui::BackupTableModel::Verification)
+                          == QStringLiteral("full: passed");
+        },
+        120000))
+        << qPrintable(cell(m_table, 0, ui::BackupTableModel::Verification));
     probe.stop();
 
-    EXPECT_TRUE(cell(m_table, 0, ui::BackupTableModel::Id).startsWith(id)) << qPrintable(cell(m_table, 0, 0));
+    EXPECT_TRUE(cell(m_table, 0, ui::BackupTableModel::Id).startsWith(id))
+        << qPrintable(cell(m_table, 0, 0));
     EXPECT_TRUE(cell(m_table, 0, ui::BackupTableModel::Id).contains(QStringLiteral("latest")));
     EXPECT_EQ(cell(m_table, 0, ui::BackupTableModel::Copies), QStringLiteral("2/2 ok"));
     EXPECT_GT(seenProgress, 0.0) << "the running row never showed progress";
@@ -111,17 +122,29 @@ TEST_F(ConsoleTest, BackUpNowShowsProgressThenTheNewRowAndNeverStallsTheGui)
 
 TEST_F(ConsoleTest, VerifyFromTheMenuUpdatesTheRowInPlace)
 {
-    QTest::mouseClick(m_window.findChild<QPushButton *>(QStringLiteral("backupNowButton")), Qt::LeftButton);
-    ASSERT_TRUE(waitFor([&] { return cell(m_table, 0, ui::BackupTableModel::Verification) == QStringLiteral("full: passed"); }, 120000));
+    QTest::mouseClick(m_window.findChild<QPushButton *>(QStringLiteral("backupNowButton")),
+                      Qt::LeftButton);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return cell(m_table, 0, ui::BackupTableModel::Verification)
+                   == QStringLiteral("full: passed");
+        },
+        120000));
     QSignalSpy inserted(m_table->model(), &QAbstractItemModel::rowsInserted);
     m_table->selectRow(0);
     auto *quick = m_window.findChild<QAction *>(QStringLiteral("verify-quick"));
     ASSERT_NE(quick, nullptr);
     quick->trigger();
-    ASSERT_TRUE(waitFor([&] { return cell(m_table, 0, ui::BackupTableModel::Verification) == QStringLiteral("quick: passed"); }, 60000))
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return cell(m_table, 0, ui::BackupTableModel::Verification)
+                   == QStringLiteral("quick: passed");
+        },
+        60000))
         << qPrintable(cell(m_table, 0, ui::BackupTableModel::Verification));
     EXPECT_EQ(inserted.count(), 0) << "the row was replaced instead of updated";
-    EXPECT_TRUE(m_window.findChild<QPushButton *>(QStringLiteral("showManifestButton"))->isEnabled());
+    EXPECT_TRUE(
+        m_window.findChild<QPushButton *>(QStringLiteral("showManifestButton"))->isEnabled());
 }
 
 TEST(Console, ABadProfileShowsItsErrorInsteadOfThePanels)
@@ -130,8 +153,10 @@ TEST(Console, ABadProfileShowsItsErrorInsteadOfThePanels)
     const QString path = dir->filePath(QStringLiteral("bad.yaml"));
     QFile f(path);
     ASSERT_TRUE(f.open(QIODevice::WriteOnly));
-    f.write("ragdr_profile: 1\nservice: rag\nregions:\n  - name: eu\n    kube: {context: c, namespace: n}\n"
-            "    database: {host: h, name: rag, user: u, port: high}\n    repositories: [{name: p, path: /b}]\n");
+    f.write("ragdr_profile: 1\nservice: rag\nregions:\n  - name: eu\n    kube: {context: c, "
+            "namespace: n}\n"
+            "    database: {host: h, name: rag, user: u, port: high}\n    repositories: [{name: p, "
+            "path: /b}]\n");
     f.close();
     ui::MainWindow window;
     EXPECT_FALSE(window.openProfile(path));
@@ -139,7 +164,8 @@ TEST(Console, ABadProfileShowsItsErrorInsteadOfThePanels)
     ASSERT_NE(page, nullptr);
     const QString text = page->findChild<QLabel *>(QStringLiteral("messageText"))->text();
     EXPECT_TRUE(text.contains(path + QStringLiteral(":6:"))) << qPrintable(text);
-    EXPECT_TRUE(text.contains(QStringLiteral("expected a whole number from 1 to 65535"))) << qPrintable(text);
+    EXPECT_TRUE(text.contains(QStringLiteral("expected a whole number from 1 to 65535")))
+        << qPrintable(text);
     EXPECT_EQ(window.findChild<QTableView *>(QStringLiteral("backupTable")), nullptr);
 }
 
@@ -160,20 +186,25 @@ TEST(BackupTableModel, UpdatesInPlaceUnderTheModelTester)
         return e;
     };
     core::RegionListing listing;
-    listing.entries = {entry(QStringLiteral("a"), QStringLiteral("passed")), entry(QStringLiteral("b"), QStringLiteral("passed"))};
+    listing.entries = {entry(QStringLiteral("a"), QStringLiteral("passed")),
+                       entry(QStringLiteral("b"), QStringLiteral("passed"))};
     model.setListings({listing});
     EXPECT_EQ(model.rowCount(), 2);
     model.setRunning(QStringLiteral("eu"), 0.5, QStringLiteral("dumping"));
     EXPECT_EQ(model.rowCount(), 3);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    listing.entries = {entry(QStringLiteral("b"), QStringLiteral("corrupt")), entry(QStringLiteral("c"), QStringLiteral("passed"))};
+    listing.entries = {entry(QStringLiteral("b"), QStringLiteral("corrupt")),
+                       entry(QStringLiteral("c"), QStringLiteral("passed"))};
     model.setListings({listing});
     EXPECT_EQ(removed.count(), 1);
     EXPECT_EQ(model.rowCount(), 3);
     const int b = model.rowOf(QStringLiteral("eu"), QStringLiteral("b"));
     ASSERT_GE(b, 0);
-    EXPECT_TRUE(model.index(b, ui::BackupTableModel::Verification).data().toString().startsWith(QStringLiteral("CORRUPT")));
+    EXPECT_TRUE(model.index(b, ui::BackupTableModel::Verification)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("CORRUPT")));
     model.clearRunning();
     EXPECT_EQ(model.rowCount(), 2);
 }

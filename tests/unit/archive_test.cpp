@@ -78,13 +78,16 @@ TEST(DumpArchive, HeaderChecksSayWhatIsWrong)
 
     auto foreign = DumpArchive::readHeader(writeFile(dir, "-- PostgreSQL database dump\n"));
     ASSERT_FALSE(foreign.has_value());
-    EXPECT_TRUE(foreign.error().message.startsWith(QStringLiteral("not a pg_dump custom-format archive")));
+    EXPECT_TRUE(
+        foreign.error().message.startsWith(QStringLiteral("not a pg_dump custom-format archive")));
 
-    auto plainTar = DumpArchive::readHeader(writeFile(dir, QByteArray("PGDMP\x01\x0e\x00\x04\x08\x03", 11)));
+    auto plainTar = DumpArchive::readHeader(
+        writeFile(dir, QByteArray("PGDMP\x01\x0e\x00\x04\x08\x03", 11)));
     ASSERT_FALSE(plainTar.has_value());
     EXPECT_TRUE(plainTar.error().message.contains(QStringLiteral("not in custom format")));
 
-    auto good = DumpArchive::readHeader(writeFile(dir, QByteArray("PGDMP\x01\x0e\x00\x04\x08\x01xyz", 14)));
+    auto good = DumpArchive::readHeader(
+        writeFile(dir, QByteArray("PGDMP\x01\x0e\x00\x04\x08\x01xyz", 14)));
     ASSERT_TRUE(good.has_value());
     EXPECT_EQ(good->version(), QStringLiteral("1.14-0"));
     EXPECT_EQ(good->intSize, 4);
@@ -120,7 +123,8 @@ TEST(PgPassFile, EscapesSeparatorsAndIsPrivate)
     QFile f((*pass)->path());
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
     EXPECT_EQ(f.readAll(), QByteArray("db.internal:5433:*:rag_app:pa\\:ss\n"));
-    EXPECT_EQ(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    EXPECT_EQ(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+              QFileDevice::Permissions());
     const QString path = (*pass)->path();
     pass->reset();
     EXPECT_FALSE(QFile::exists(path)) << "the password file outlived its use";
@@ -129,7 +133,11 @@ TEST(PgPassFile, EscapesSeparatorsAndIsPrivate)
 TEST(Scram, VerifierHasPostgresFormat)
 {
     // RFC 7677's example password and salt; the keys were computed independently (Python hashlib).
-    const QByteArray v = scramSha256Verifier("pencil", QByteArray::fromBase64("W22ZaJ0SNY7soEsUEjb6gQ=="), 4096);
-    EXPECT_EQ(v, QByteArray("SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:"
-                            "wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU="));
+    const QByteArray v = scramSha256Verifier("pencil",
+                                             QByteArray::fromBase64("W22ZaJ0SNY7soEsUEjb6gQ=="),
+                                             4096);
+    EXPECT_EQ(v,
+              QByteArray("SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$"
+                         "WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:"
+                         "wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU="));
 }

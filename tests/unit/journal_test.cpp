@@ -35,7 +35,8 @@ TEST(Journal, AppendsAChainThatVerifies)
     QTemporaryDir dir;
     Journal journal(dir.filePath(QStringLiteral("sub/journal.jsonl")));
     for (int i = 0; i < 5; ++i)
-        ASSERT_TRUE(journal.append(QStringLiteral("test.event"), {{QStringLiteral("n"), i}}).has_value());
+        ASSERT_TRUE(
+            journal.append(QStringLiteral("test.event"), {{QStringLiteral("n"), i}}).has_value());
     auto check = Journal::verify(journal.path());
     ASSERT_TRUE(check.has_value());
     EXPECT_TRUE(check->intact) << qPrintable(check->problem);
@@ -73,7 +74,8 @@ TEST(Journal, AnEditedLineIsFound)
     QTemporaryDir dir;
     Journal journal(dir.filePath(QStringLiteral("journal.jsonl")));
     for (int i = 0; i < 3; ++i)
-        journal.append(QStringLiteral("operation.finished"), {{QStringLiteral("status"), QStringLiteral("failed")}});
+        journal.append(QStringLiteral("operation.finished"),
+                       {{QStringLiteral("status"), QStringLiteral("failed")}});
     QList<QByteArray> ls = lines(journal.path());
     ls[1].replace("\"failed\"", "\"ok\"");
     writeLines(journal.path(), ls);

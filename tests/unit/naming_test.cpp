@@ -7,8 +7,10 @@ using namespace ragdr::core;
 
 TEST(BackupNaming, MakesTheRunbooksNameInUtc)
 {
-    const BackupNaming naming(QStringLiteral("rag_backup_%F.dump"), QStringLiteral("rag_backup_latest.dump"));
-    const QDateTime t = QDateTime::fromString(QStringLiteral("2026-11-24T23:30:00+02:00"), Qt::ISODate);
+    const BackupNaming naming(QStringLiteral("rag_backup_%F.dump"),
+                              QStringLiteral("rag_backup_latest.dump"));
+    const QDateTime t = QDateTime::fromString(QStringLiteral("2026-11-24T23:30:00+02:00"),
+                                              Qt::ISODate);
     EXPECT_EQ(naming.fileNameFor(t), QStringLiteral("rag_backup_2026-11-24.dump"));
 }
 
@@ -19,30 +21,37 @@ TEST(BackupNaming, ASecondBackupOnADayNeverTakesAnExistingName)
     EXPECT_EQ(naming.freeFileNameFor(t, {}), QStringLiteral("rag_backup_2026-11-24.dump"));
     EXPECT_EQ(naming.freeFileNameFor(t, {QStringLiteral("rag_backup_2026-11-24.dump")}),
               QStringLiteral("rag_backup_2026-11-24_2.dump"));
-    EXPECT_EQ(naming.freeFileNameFor(t, {QStringLiteral("rag_backup_2026-11-24.dump"),
-                                         QStringLiteral("rag_backup_2026-11-24_2.dump")}),
+    EXPECT_EQ(naming.freeFileNameFor(t,
+                                     {QStringLiteral("rag_backup_2026-11-24.dump"),
+                                      QStringLiteral("rag_backup_2026-11-24_2.dump")}),
               QStringLiteral("rag_backup_2026-11-24_3.dump"));
 }
 
 TEST(BackupNaming, RecognisesBackupsAndNothingElse)
 {
-    const BackupNaming naming(QStringLiteral("rag_backup_%F.dump"), QStringLiteral("rag_backup_latest.dump"));
+    const BackupNaming naming(QStringLiteral("rag_backup_%F.dump"),
+                              QStringLiteral("rag_backup_latest.dump"));
     EXPECT_TRUE(naming.isBackupFile(QStringLiteral("rag_backup_2026-01-22.dump")));
     EXPECT_TRUE(naming.isBackupFile(QStringLiteral("rag_backup_2026-01-22_2.dump")));
     EXPECT_FALSE(naming.isBackupFile(QStringLiteral("rag_backup_latest.dump")));
     EXPECT_FALSE(naming.isBackupFile(QStringLiteral("rag_backup_2026-01-22.dump.manifest.json")));
-    EXPECT_FALSE(naming.isBackupFile(BackupNaming::partialNameOf(QStringLiteral("rag_backup_2026-01-22.dump"))));
+    EXPECT_FALSE(naming.isBackupFile(
+        BackupNaming::partialNameOf(QStringLiteral("rag_backup_2026-01-22.dump"))));
     EXPECT_FALSE(naming.isBackupFile(QStringLiteral("rag_backup_today.dump")));
     EXPECT_FALSE(naming.isBackupFile(QStringLiteral("notes.txt")));
     EXPECT_TRUE(naming.isManifestFile(QStringLiteral("rag_backup_2026-01-22.dump.manifest.json")));
-    EXPECT_TRUE(BackupNaming::isPartialName(BackupNaming::partialNameOf(QStringLiteral("rag_backup_2026-01-22.dump"))));
+    EXPECT_TRUE(BackupNaming::isPartialName(
+        BackupNaming::partialNameOf(QStringLiteral("rag_backup_2026-01-22.dump"))));
 }
 
 TEST(BackupNaming, IdsAndManifestNames)
 {
-    EXPECT_EQ(BackupNaming::idOf(QStringLiteral("rag_backup_2026-01-22.dump")), QStringLiteral("rag_backup_2026-01-22"));
-    EXPECT_EQ(BackupNaming::manifestNameOf(QStringLiteral("a.dump")), QStringLiteral("a.dump.manifest.json"));
-    EXPECT_EQ(BackupNaming::dumpNameOfManifest(QStringLiteral("a.dump.manifest.json")), QStringLiteral("a.dump"));
+    EXPECT_EQ(BackupNaming::idOf(QStringLiteral("rag_backup_2026-01-22.dump")),
+              QStringLiteral("rag_backup_2026-01-22"));
+    EXPECT_EQ(BackupNaming::manifestNameOf(QStringLiteral("a.dump")),
+              QStringLiteral("a.dump.manifest.json"));
+    EXPECT_EQ(BackupNaming::dumpNameOfManifest(QStringLiteral("a.dump.manifest.json")),
+              QStringLiteral("a.dump"));
 }
 
 TEST(BackupNaming, TimePatterns)

@@ -62,9 +62,10 @@ TEST(OperationRunner, AnExceptionBecomesAFailedResult)
 {
     QTemporaryDir dir;
     OperationRunner runner(std::make_shared<Journal>(dir.filePath(QStringLiteral("j.jsonl"))));
-    const OperationResult r = runner.run(spec(QStringLiteral("t")), [](const Progress &) -> OperationResult {
-        throw std::runtime_error("boom");
-    });
+    const OperationResult r = runner.run(spec(QStringLiteral("t")),
+                                         [](const Progress &) -> OperationResult {
+                                             throw std::runtime_error("boom");
+                                         });
     EXPECT_EQ(r.status, OperationResult::Status::Failed);
     EXPECT_EQ(r.message, QStringLiteral("internal error: boom"));
 }
@@ -75,20 +76,26 @@ TEST(OperationRunner, JournalsStartAndEndWithTheResult)
     const QString path = dir.filePath(QStringLiteral("j.jsonl"));
     OperationRunner runner(std::make_shared<Journal>(path));
     runner.run(spec(QStringLiteral("backup")), [](const Progress &) {
-        return OperationResult::failure(Error::refused(QStringLiteral("lock held"), QStringLiteral("all")));
+        return OperationResult::failure(
+            Error::refused(QStringLiteral("lock held"), QStringLiteral("all")));
     });
     runner.run({QStringLiteral("backups.list"), QStringLiteral("List"), {}, false},
-               [](const Progress &) { return OperationResult::success(QStringLiteral("3 backups")); });
+               [](const Progress &) {
+                   return OperationResult::success(QStringLiteral("3 backups"));
+               });
     auto entries = Journal::readAll(path);
     ASSERT_TRUE(entries.has_value());
     ASSERT_EQ(entries->size(), 2) << "read-only look-ups are not journalled";
-    EXPECT_EQ(entries->at(0).value(QStringLiteral("type")).toString(), QStringLiteral("operation.started"));
+    EXPECT_EQ(entries->at(0).value(QStringLiteral("type")).toString(),
+              QStringLiteral("operation.started"));
     EXPECT_EQ(entries->at(0).value(QStringLiteral("kind")).toString(), QStringLiteral("backup"));
-    EXPECT_EQ(entries->at(1).value(QStringLiteral("type")).toString(), QStringLiteral("operation.finished"));
+    EXPECT_EQ(entries->at(1).value(QStringLiteral("type")).toString(),
+              QStringLiteral("operation.finished"));
     EXPECT_EQ(entries->at(1).value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
     EXPECT_EQ(entries->at(1).value(QStringLiteral("error")).toString(), QStringLiteral("refused"));
     EXPECT_EQ(entries->at(1).value(QStringLiteral("untouched")).toString(), QStringLiteral("all"));
-    EXPECT_EQ(entries->at(0).value(QStringLiteral("operation")), entries->at(1).value(QStringLiteral("operation")));
+    EXPECT_EQ(entries->at(0).value(QStringLiteral("operation")),
+              entries->at(1).value(QStringLiteral("operation")));
 }
 
 TEST(OperationRunner, AnUnwritableJournalStopsTheOperationBeforeItStarts)

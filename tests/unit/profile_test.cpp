@@ -39,7 +39,8 @@ QString errorOf(const QByteArray &yaml)
 
 TEST(Profile, RunbookProfileCarriesTheRunbookValues)
 {
-    auto p = ProfileLoader::loadFile(QStringLiteral(RAGDR_SOURCE_DIR "/resources/profiles/rag-prod.yaml"));
+    auto p = ProfileLoader::loadFile(
+        QStringLiteral(RAGDR_SOURCE_DIR "/resources/profiles/rag-prod.yaml"));
     ASSERT_TRUE(p.has_value()) << qPrintable(p.error().message);
     EXPECT_EQ(p->backup.naming, QStringLiteral("rag_backup_%F.dump"));
     EXPECT_EQ(p->backup.latestName, QStringLiteral("rag_backup_latest.dump"));
@@ -55,14 +56,18 @@ TEST(Profile, RunbookProfileCarriesTheRunbookValues)
     QStringList emails;
     for (const Contact &c : p->contacts)
         emails.append(c.email);
-    EXPECT_EQ(emails, (QStringList{QStringLiteral("devops@example.com"), QStringLiteral("ai-platform@example.com"),
-                                   QStringLiteral("support@gemini.com")}));
+    EXPECT_EQ(emails,
+              (QStringList{QStringLiteral("devops@example.com"),
+                           QStringLiteral("ai-platform@example.com"),
+                           QStringLiteral("support@gemini.com")}));
     EXPECT_EQ(p->rpoSecs, 24 * 3600);
 }
 
 TEST(Profile, RelativePathsAreResolvedAgainstTheProfileDirectory)
 {
-    auto p = ProfileLoader::loadText(minimal("      - {name: m, path: mirror}\n", "data_dir: data\n"), kPath);
+    auto p = ProfileLoader::loadText(minimal("      - {name: m, path: mirror}\n",
+                                             "data_dir: data\n"),
+                                     kPath);
     ASSERT_TRUE(p.has_value()) << qPrintable(p.error().message);
     EXPECT_EQ(p->dataDir, QStringLiteral("/etc/ragdr/data"));
     EXPECT_EQ(p->regions.first().repositories.at(1).location, QStringLiteral("/etc/ragdr/mirror"));
@@ -80,8 +85,11 @@ TEST(Profile, WrongTypeSaysWhatWasExpectedWhere)
     QByteArray yaml = minimal();
     yaml.replace("      host: db\n", "      host: db\n      port: fivefourthreetwo\n");
     const QString e = errorOf(yaml);
-    EXPECT_EQ(e, kPath + QStringLiteral(":8:13: regions[0].database.port: expected a whole number from 1 to "
-                                        "65535, found \"fivefourthreetwo\""));
+    EXPECT_EQ(e,
+              kPath
+                  + QStringLiteral(
+                      ":8:13: regions[0].database.port: expected a whole number from 1 to "
+                      "65535, found \"fivefourthreetwo\""));
 }
 
 TEST(Profile, UnknownKeyIsAnErrorWithItsPosition)
@@ -89,8 +97,11 @@ TEST(Profile, UnknownKeyIsAnErrorWithItsPosition)
     QByteArray yaml = minimal();
     yaml.replace("      user: rag_app\n", "      user: rag_app\n      passwd: hunter2\n");
     const QString e = errorOf(yaml);
-    EXPECT_TRUE(e.startsWith(kPath + QStringLiteral(":10:7: regions[0].database: unknown key \"passwd\""))) << qPrintable(e);
-    EXPECT_TRUE(e.contains(QStringLiteral("password"))) << "lists the keys it knows: " << qPrintable(e);
+    EXPECT_TRUE(
+        e.startsWith(kPath + QStringLiteral(":10:7: regions[0].database: unknown key \"passwd\"")))
+        << qPrintable(e);
+    EXPECT_TRUE(e.contains(QStringLiteral("password")))
+        << "lists the keys it knows: " << qPrintable(e);
 }
 
 TEST(Profile, MissingFieldIsNamed)
@@ -98,7 +109,8 @@ TEST(Profile, MissingFieldIsNamed)
     QByteArray yaml = minimal();
     yaml.replace("      user: rag_app\n", "");
     const QString e = errorOf(yaml);
-    EXPECT_TRUE(e.contains(QStringLiteral("regions[0].database: missing required key \"user\""))) << qPrintable(e);
+    EXPECT_TRUE(e.contains(QStringLiteral("regions[0].database: missing required key \"user\"")))
+        << qPrintable(e);
     EXPECT_TRUE(e.startsWith(kPath + QStringLiteral(":7:"))) << qPrintable(e);
 }
 
@@ -107,26 +119,33 @@ TEST(Profile, DuplicateKeyPointsAtBothLines)
     QByteArray yaml = minimal();
     yaml.replace("      name: rag\n", "      name: rag\n      name: rag2\n");
     const QString e = errorOf(yaml);
-    EXPECT_EQ(e, kPath + QStringLiteral(":9:7: regions[0].database: duplicate key \"name\" (first at line 8)"));
+    EXPECT_EQ(e,
+              kPath
+                  + QStringLiteral(
+                      ":9:7: regions[0].database: duplicate key \"name\" (first at line 8)"));
 }
 
 TEST(Profile, ListWhereAMapBelongsIsRefused)
 {
     const QString e = errorOf(minimal({}, "targets: [24h]\n"));
-    EXPECT_TRUE(e.contains(QStringLiteral("targets: expected a map of key: value lines, found a list"))) << qPrintable(e);
+    EXPECT_TRUE(
+        e.contains(QStringLiteral("targets: expected a map of key: value lines, found a list")))
+        << qPrintable(e);
 }
 
 TEST(Profile, PrimaryRepositoryMustBeLocal)
 {
     QByteArray yaml = minimal();
-    yaml.replace("      - {name: primary, path: /backups}\n", "      - {name: primary, rclone: \"gcs:b\"}\n");
+    yaml.replace("      - {name: primary, path: /backups}\n",
+                 "      - {name: primary, rclone: \"gcs:b\"}\n");
     const QString e = errorOf(yaml);
     EXPECT_TRUE(e.contains(QStringLiteral("must be a local directory"))) << qPrintable(e);
 }
 
 TEST(Profile, BadDurationAndEnum)
 {
-    EXPECT_TRUE(errorOf(minimal({}, "targets: {rpo: daily}\n")).contains(QStringLiteral("expected a duration")));
+    EXPECT_TRUE(errorOf(minimal({}, "targets: {rpo: daily}\n"))
+                    .contains(QStringLiteral("expected a duration")));
     QByteArray yaml = minimal();
     yaml.replace("      user: rag_app\n", "      user: rag_app\n      sslmode: sometimes\n");
     EXPECT_TRUE(errorOf(yaml).contains(QStringLiteral("expected one of disable, allow, prefer")));
@@ -136,7 +155,8 @@ TEST(Profile, SecretNeedsExactlyOneSource)
 {
     QByteArray yaml = minimal();
     yaml.replace("      user: rag_app\n", "      user: rag_app\n      password: {}\n");
-    EXPECT_TRUE(errorOf(yaml).contains(QStringLiteral("exactly one of \"file: PATH\" or \"keychain: KEY\"")));
+    EXPECT_TRUE(errorOf(yaml).contains(
+        QStringLiteral("exactly one of \"file: PATH\" or \"keychain: KEY\"")));
 }
 
 TEST(Profile, MissingFileIsBadInput)

@@ -50,10 +50,15 @@ TEST(Retention, KeepsTheNewestByCount)
 {
     RetentionPolicy policy;
     policy.keepLast = 2;
-    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"), QStringLiteral("passed"),
-                                                        QStringLiteral("passed"), QStringLiteral("passed")}),
-                                               policy, kNow);
-    EXPECT_EQ(deleted(plan), (QStringList{QStringLiteral("rag_backup_2026-11-22"), QStringLiteral("rag_backup_2026-11-21")}));
+    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"),
+                                                        QStringLiteral("passed"),
+                                                        QStringLiteral("passed"),
+                                                        QStringLiteral("passed")}),
+                                               policy,
+                                               kNow);
+    EXPECT_EQ(deleted(plan),
+              (QStringList{QStringLiteral("rag_backup_2026-11-22"),
+                           QStringLiteral("rag_backup_2026-11-21")}));
 }
 
 TEST(Retention, NeverDeletesTheNewestVerifiedBackup)
@@ -61,11 +66,15 @@ TEST(Retention, NeverDeletesTheNewestVerifiedBackup)
     RetentionPolicy policy;
     policy.keepLast = 2;
     // The two newest are corrupt or unverified: the third, the newest verified one, stays.
-    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("corrupt"), QString(), QStringLiteral("passed"),
+    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("corrupt"),
+                                                        QString(),
+                                                        QStringLiteral("passed"),
                                                         QStringLiteral("passed")}),
-                                               policy, kNow);
+                                               policy,
+                                               kNow);
     EXPECT_EQ(deleted(plan), QStringList{QStringLiteral("rag_backup_2026-11-21")});
-    EXPECT_EQ(plan.decisions.at(2).reason, QStringLiteral("the newest verified backup is always kept"));
+    EXPECT_EQ(plan.decisions.at(2).reason,
+              QStringLiteral("the newest verified backup is always kept"));
 }
 
 TEST(Retention, AgeAndCountTogetherKeepWhatEitherKeeps)
@@ -73,9 +82,12 @@ TEST(Retention, AgeAndCountTogetherKeepWhatEitherKeeps)
     RetentionPolicy policy;
     policy.keepLast = 1;
     policy.maxAgeSecs = 2 * 86400 + 3600;
-    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"), QStringLiteral("passed"),
-                                                        QStringLiteral("passed"), QStringLiteral("passed")}),
-                                               policy, kNow);
+    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"),
+                                                        QStringLiteral("passed"),
+                                                        QStringLiteral("passed"),
+                                                        QStringLiteral("passed")}),
+                                               policy,
+                                               kNow);
     EXPECT_EQ(deleted(plan), QStringList{QStringLiteral("rag_backup_2026-11-21")});
 }
 
@@ -83,7 +95,8 @@ TEST(Retention, AFailedListingBlocksEveryDeletion)
 {
     RetentionPolicy policy;
     policy.keepLast = 1;
-    RegionListing l = listing({QStringLiteral("passed"), QStringLiteral("passed"), QStringLiteral("passed")});
+    RegionListing l = listing(
+        {QStringLiteral("passed"), QStringLiteral("passed"), QStringLiteral("passed")});
     l.problems.append(QStringLiteral("repository offsite: rclone lsjson exited with code 1"));
     const RetentionPlan plan = Retention::plan(l, policy, kNow);
     EXPECT_TRUE(plan.deletions().isEmpty());
@@ -93,8 +106,10 @@ TEST(Retention, AFailedListingBlocksEveryDeletion)
 
 TEST(Retention, NoPolicyKeepsEverything)
 {
-    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"), QStringLiteral("passed")}),
-                                               RetentionPolicy(), kNow);
+    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"),
+                                                        QStringLiteral("passed")}),
+                                               RetentionPolicy(),
+                                               kNow);
     EXPECT_TRUE(plan.deletions().isEmpty());
 }
 
@@ -102,7 +117,9 @@ TEST(Retention, TheLatestLinkTargetIsKept)
 {
     RetentionPolicy policy;
     policy.keepLast = 1;
-    RegionListing l = listing({QStringLiteral("passed"), QStringLiteral("passed"), QStringLiteral("passed")});
+    RegionListing l = listing(
+        {QStringLiteral("passed"), QStringLiteral("passed"), QStringLiteral("passed")});
     l.entries[2].isLatest = true;
-    EXPECT_EQ(deleted(Retention::plan(l, policy, kNow)), QStringList{QStringLiteral("rag_backup_2026-11-23")});
+    EXPECT_EQ(deleted(Retention::plan(l, policy, kNow)),
+              QStringList{QStringLiteral("rag_backup_2026-11-23")});
 }

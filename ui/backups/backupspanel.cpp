@@ -11,6 +11,7 @@
 #include "core/base/files.h"
 #include "core/ops/workspace.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -38,6 +39,7 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     , m_rpo(new QLabel(this))
     , m_problems(new QLabel(this))
     , m_details(new QLabel(this))
+    , m_empty(new QLabel(this))
     , m_backupButton(new QPushButton(tr("Back up now"), this))
     , m_verifyButton(new QToolButton(this))
     , m_manifestButton(new QPushButton(tr("Show manifest"), this))
@@ -50,6 +52,7 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     f.setBold(true);
     title->setFont(f);
     m_rpo->setObjectName(QStringLiteral("rpoLabel"));
+    m_rpo->setWordWrap(true); // several regions make a long line; it must not widen the window
     m_problems->setObjectName(QStringLiteral("problemsLabel"));
     m_problems->setWordWrap(true);
     m_problems->setStyleSheet(QStringLiteral("color: %1").arg(Palette::warning().name()));
@@ -59,8 +62,9 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_backupButton->setObjectName(QStringLiteral("backupNowButton"));
-    m_backupButton->setToolTip(tr("pg_dump -F c -b of a consistent snapshot, checked, copied to every "
-                                  "repository, and linked as the latest backup"));
+    m_backupButton->setToolTip(
+        tr("pg_dump -F c -b of a consistent snapshot, checked, copied to every "
+           "repository, and linked as the latest backup"));
     m_verifyButton->setObjectName(QStringLiteral("verifyButton"));
     m_verifyButton->setText(tr("Verify"));
     m_verifyButton->setPopupMode(QToolButton::MenuButtonPopup);
@@ -79,7 +83,9 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
         connect(a, &QAction::triggered, this, [this, level = l.level] { verifySelected(level); });
     }
     m_verifyButton->setMenu(menu);
-    connect(m_verifyButton, &QToolButton::clicked, this, [this] { verifySelected(core::VerifyLevel::Full); });
+    connect(m_verifyButton, &QToolButton::clicked, this, [this] {
+        verifySelected(core::VerifyLevel::Full);
+    });
     m_manifestButton->setObjectName(QStringLiteral("showManifestButton"));
     m_retentionButton->setObjectName(QStringLiteral("retentionButton"));
     auto *refreshButton = new QPushButton(tr("Refresh"), this);
@@ -106,8 +112,10 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(BackupTableModel::Verification, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(BackupTableModel::Copies, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(BackupTableModel::Verification,
+                                                      QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(BackupTableModel::Copies,
+                                                      QHeaderView::ResizeToContents);
     m_table->setColumnWidth(BackupTableModel::Id, 260);
     m_table->setColumnWidth(BackupTableModel::Created, 160);
     m_table->setColumnWidth(BackupTableModel::Age, 80);
@@ -115,6 +123,16 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     m_table->setColumnWidth(BackupTableModel::Region, 110);
     m_table->setItemDelegateForColumn(BackupTableModel::Verification, new ProgressDelegate(m_table));
     m_table->setWordWrap(false);
+
+    // Shown over the empty table, so that a fresh sandbox says what to do first.
+    m_empty->setParent(m_table->viewport());
+    m_empty->setObjectName(QStringLiteral("emptyHint"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setEnabled(false);
+    m_empty->setText(tr("No backups in these repositories yet.\nBack up now takes the first one."));
+    m_table->viewport()->installEventFilter(this);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &BackupsPanel::updateEmptyHint);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &BackupsPanel::updateEmptyHint);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
@@ -138,6 +156,19 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     updateSelectionDetails();
 }
 
+bool BackupsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_empty->resize(m_table->viewport()->size());
+    return QWidget::eventFilter(watched, event);
+}
+
+void BackupsPanel::updateEmptyHint()
+{
+    m_empty->setVisible(m_model->rowCount() == 0);
+    m_empty->resize(m_table->viewport()->size());
+}
+
 void BackupsPanel::setRegions(const QStringList &regions)
 {
     m_regions = regions;
@@ -158,16 +189,23 @@ void BackupsPanel::refresh()
         return;
     }
     auto view = std::make_shared<core::CatalogView>();
-    m_listing = core::BackupOperations::list(m_workspace->runner(), m_workspace->profile(), m_regions, view);
-    connect(m_listing, &core::Operation::finished, this, [this, view](const core::OperationResult &r) {
-        m_listing = nullptr;
-        onListed(r, view);
-        if (std::exchange(m_listAgain, false))
-            refresh();
-    });
+    m_listing = core::BackupOperations::list(m_workspace->runner(),
+                                             m_workspace->profile(),
+                                             m_regions,
+                                             view);
+    connect(m_listing,
+            &core::Operation::finished,
+            this,
+            [this, view](const core::OperationResult &r) {
+                m_listing = nullptr;
+                onListed(r, view);
+                if (std::exchange(m_listAgain, false))
+                    refresh();
+            });
 }
 
-void BackupsPanel::onListed(const core::OperationResult &result, const std::shared_ptr<core::CatalogView> &view)
+void BackupsPanel::onListed(const core::OperationResult &result,
+                            const std::shared_ptr<core::CatalogView> &view)
 {
     if (!result.ok()) {
         m_problems->setText(result.message);
@@ -175,6 +213,7 @@ void BackupsPanel::onListed(const core::OperationResult &result, const std::shar
         return;
     }
     m_model->setListings(view->regions);
+    updateEmptyHint();
     // With nothing chosen yet, the newest backup is the one the commander most likely wants.
     if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0
         && !m_proxy->index(0, 0).data(BackupTableModel::RunningRole).toBool()) {
@@ -190,7 +229,9 @@ void BackupsPanel::onListed(const core::OperationResult &result, const std::shar
     m_problems->setText(problems.join(QLatin1Char('\n')));
     m_problems->setVisible(!problems.isEmpty());
     bool breached = false;
-    const QString rpo = core::BackupOperations::rpoText(view->regions, m_workspace->profile(), &breached);
+    const QString rpo = core::BackupOperations::rpoText(view->regions,
+                                                        m_workspace->profile(),
+                                                        &breached);
     m_rpo->setText(rpo);
     m_rpo->setProperty("breached", breached);
     m_rpo->setStyleSheet(QStringLiteral("color: %1; font-weight: bold")
@@ -240,7 +281,8 @@ void BackupsPanel::updateSelectionDetails()
         if (m.isAdopted())
             parts.append(tr("made outside ragdr (adopted)"));
     } else {
-        parts.append(tr("no manifest: a dump ragdr did not make; verify it to check what can be checked"));
+        parts.append(
+            tr("no manifest: a dump ragdr did not make; verify it to check what can be checked"));
     }
     QStringList copies;
     for (const core::CopyState &c : e->copies)
@@ -255,19 +297,28 @@ void BackupsPanel::backUpNow()
         return;
     const QString region = targetRegion();
     m_backup = core::BackupOperations::backup(m_workspace->runner(), m_workspace->profile(), region);
-    const QString shownRegion = region.isEmpty() ? m_workspace->profile().regions.constFirst().name : region;
+    const QString shownRegion = region.isEmpty() ? m_workspace->profile().regions.constFirst().name
+                                                 : region;
     m_model->setRunning(shownRegion, -1, tr("starting"));
-    connect(m_backup, &core::Operation::progressChanged, this, [this, shownRegion](double f, const QString &step) {
-        m_model->setRunning(shownRegion, f, step);
-    });
+    connect(m_backup,
+            &core::Operation::progressChanged,
+            this,
+            [this, shownRegion](double f, const QString &step) {
+                m_model->setRunning(shownRegion, f, step);
+            });
     connect(m_backup, &core::Operation::finished, this, [this](const core::OperationResult &r) {
         m_model->clearRunning();
         m_backup = nullptr;
         updateButtons();
         refresh();
         if (!r.ok() && r.status != core::OperationResult::Status::Cancelled) {
-            QMessageBox box(QMessageBox::Warning, tr("Backup failed"), r.message, QMessageBox::Ok, this);
-            box.setInformativeText(r.untouched.isEmpty() ? QString() : tr("Untouched: %1").arg(r.untouched));
+            QMessageBox box(QMessageBox::Warning,
+                            tr("Backup failed"),
+                            r.message,
+                            QMessageBox::Ok,
+                            this);
+            box.setInformativeText(r.untouched.isEmpty() ? QString()
+                                                         : tr("Untouched: %1").arg(r.untouched));
             box.setObjectName(QStringLiteral("backupFailedBox"));
             box.exec();
         }
@@ -282,17 +333,24 @@ void BackupsPanel::verifySelected(core::VerifyLevel level)
         return;
     if (level == core::VerifyLevel::Deep) {
         const core::Region *region = m_workspace->profile().region(e->region);
-        const core::DatabaseConfig db = region ? region->verifyDatabase.value_or(region->database) : core::DatabaseConfig();
-        const auto answer = QMessageBox::question(
-            this, tr("Deep verification"),
-            tr("Deep verification restores %1 into a scratch database on %2:%3 and drops it afterwards. "
-               "The live database is not touched, but the server does the work of a restore. Go ahead?")
-                .arg(e->id, db.host)
-                .arg(db.port));
+        const core::DatabaseConfig db = region ? region->verifyDatabase.value_or(region->database)
+                                               : core::DatabaseConfig();
+        const auto answer = QMessageBox::question(this,
+                                                  tr("Deep verification"),
+                                                  tr("Deep verification restores %1 into a scratch "
+                                                     "database on %2:%3 and drops it afterwards. "
+                                                     "The live database is not touched, but the "
+                                                     "server does the work of a restore. Go ahead?")
+                                                      .arg(e->id, db.host)
+                                                      .arg(db.port));
         if (answer != QMessageBox::Yes)
             return;
     }
-    core::Operation *op = core::BackupOperations::verify(m_workspace->runner(), m_workspace->profile(), e->region, e->id, level);
+    core::Operation *op = core::BackupOperations::verify(m_workspace->runner(),
+                                                         m_workspace->profile(),
+                                                         e->region,
+                                                         e->id,
+                                                         level);
     connect(op, &core::Operation::finished, this, [this] { refresh(); });
 }
 
@@ -308,7 +366,9 @@ void BackupsPanel::showManifest()
 
 void BackupsPanel::openRetention()
 {
-    const QString region = targetRegion().isEmpty() ? m_workspace->profile().regions.constFirst().name : targetRegion();
+    const QString region = targetRegion().isEmpty()
+                               ? m_workspace->profile().regions.constFirst().name
+                               : targetRegion();
     auto *dialog = new RetentionDialog(m_workspace, region, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::finished, this, &BackupsPanel::refresh);

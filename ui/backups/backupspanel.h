@@ -37,14 +37,19 @@ public:
 
     BackupTableModel *model() const { return m_model; }
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void backUpNow();
     void verifySelected(core::VerifyLevel level);
     void showManifest();
     void openRetention();
-    void onListed(const core::OperationResult &result, const std::shared_ptr<core::CatalogView> &view);
+    void onListed(const core::OperationResult &result,
+                  const std::shared_ptr<core::CatalogView> &view);
     void updateSelectionDetails();
     void updateButtons();
+    void updateEmptyHint();
     const core::BackupEntry *selected() const;
     QString targetRegion() const;
 
@@ -56,6 +61,7 @@ private:
     QLabel *m_rpo;
     QLabel *m_problems;
     QLabel *m_details;
+    QLabel *m_empty;
     QPushButton *m_backupButton;
     QToolButton *m_verifyButton;
     QPushButton *m_manifestButton;

@@ -185,7 +185,10 @@ QVariant BackupTableModel::entryData(const BackupEntry &e, int column, int role)
     case Qt::ToolTipRole:
         if (column == Verification) {
             if (const core::VerificationRecord *v = e.lastVerification()) {
-                QString tip = tr("%1 verification, %2, by %3").arg(core::levelName(v->level), v->at.toString(Qt::ISODate), v->by);
+                QString tip = tr("%1 verification, %2, by %3")
+                                  .arg(core::levelName(v->level),
+                                       v->at.toString(Qt::ISODate),
+                                       v->by);
                 if (!v->reason.isEmpty())
                     tip += QLatin1Char('\n') + v->reason;
                 for (const QString &u : v->unchecked)
@@ -197,8 +200,12 @@ QVariant BackupTableModel::entryData(const BackupEntry &e, int column, int role)
         if (column == Copies) {
             QStringList lines;
             for (const core::CopyState &c : e.copies)
-                lines.append(QStringLiteral("%1: %2%3").arg(c.repository, core::CopyState::name(c.state),
-                                                             c.detail.isEmpty() ? QString() : QStringLiteral(" (") + c.detail + QLatin1Char(')')));
+                lines.append(QStringLiteral("%1: %2%3")
+                                 .arg(c.repository,
+                                      core::CopyState::name(c.state),
+                                      c.detail.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(" (") + c.detail + QLatin1Char(')')));
             return lines.join(QLatin1Char('\n'));
         }
         return {};
@@ -223,7 +230,8 @@ QVariant BackupTableModel::entryData(const BackupEntry &e, int column, int role)
         }
         return {};
     case Qt::TextAlignmentRole:
-        return column == Size || column == Age ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return column == Size || column == Age ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                               : QVariant();
     case SortRole:
         switch (column) {
         case Size:

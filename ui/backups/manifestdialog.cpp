@@ -2,11 +2,11 @@
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
+#include <QHeaderView>
+#include <QJsonArray>
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QHeaderView>
-#include <QJsonArray>
 #include <QVBoxLayout>
 
 namespace ragdr::ui {
@@ -22,7 +22,8 @@ ManifestDialog::ManifestDialog(const core::BackupEntry &entry, QWidget *parent)
     auto *checks = new QTableWidget(this);
     checks->setObjectName(QStringLiteral("verificationTable"));
     checks->setColumnCount(5);
-    checks->setHorizontalHeaderLabels({tr("When (UTC)"), tr("Level"), tr("Result"), tr("Check"), tr("Detail")});
+    checks->setHorizontalHeaderLabels(
+        {tr("When (UTC)"), tr("Level"), tr("Result"), tr("Check"), tr("Detail")});
     checks->horizontalHeader()->setStretchLastSection(true);
     checks->verticalHeader()->hide();
     checks->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -32,10 +33,13 @@ ManifestDialog::ManifestDialog(const core::BackupEntry &entry, QWidget *parent)
             const QJsonObject check = c.toObject();
             const int row = checks->rowCount();
             checks->insertRow(row);
-            const QStringList cells{v->at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), core::levelName(v->level), v->result,
+            const QStringList cells{v->at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
+                                    core::levelName(v->level),
+                                    v->result,
                                     check.value(QStringLiteral("name")).toString(),
-                                    QStringLiteral("%1: %2").arg(check.value(QStringLiteral("status")).toString(),
-                                                                 check.value(QStringLiteral("detail")).toString())};
+                                    QStringLiteral("%1: %2")
+                                        .arg(check.value(QStringLiteral("status")).toString(),
+                                             check.value(QStringLiteral("detail")).toString())};
             for (int col = 0; col < cells.size(); ++col)
                 checks->setItem(row, col, new QTableWidgetItem(cells.at(col)));
         }

@@ -42,8 +42,9 @@ RetentionDialog::RetentionDialog(core::Workspace *workspace, QString region, QWi
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(m_delete, QDialogButtonBox::DestructiveRole);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_confirm, &QLineEdit::textChanged, this,
-            [this](const QString &text) { m_delete->setEnabled(m_deletions > 0 && text == m_region); });
+    connect(m_confirm, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_delete->setEnabled(m_deletions > 0 && text == m_region);
+    });
     connect(m_delete, &QPushButton::clicked, this, &RetentionDialog::apply);
 
     auto *layout = new QVBoxLayout(this);
@@ -52,7 +53,11 @@ RetentionDialog::RetentionDialog(core::Workspace *workspace, QString region, QWi
     layout->addWidget(m_confirm);
     layout->addWidget(buttons);
 
-    core::Operation *plan = core::BackupOperations::retention(m_workspace->runner(), m_workspace->profile(), m_region, true, {});
+    core::Operation *plan = core::BackupOperations::retention(m_workspace->runner(),
+                                                              m_workspace->profile(),
+                                                              m_region,
+                                                              true,
+                                                              {});
     connect(plan, &core::Operation::finished, this, &RetentionDialog::showPlan);
 }
 
@@ -68,7 +73,8 @@ void RetentionDialog::showPlan(const core::OperationResult &result)
         m_plan->insertRow(row);
         const bool doomed = d.value(QStringLiteral("action")).toString() == QLatin1String("delete");
         m_deletions += doomed ? 1 : 0;
-        const QStringList cells{d.value(QStringLiteral("backup")).toString(), d.value(QStringLiteral("action")).toString(),
+        const QStringList cells{d.value(QStringLiteral("backup")).toString(),
+                                d.value(QStringLiteral("action")).toString(),
                                 d.value(QStringLiteral("reason")).toString()};
         for (int col = 0; col < cells.size(); ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));
@@ -82,11 +88,12 @@ void RetentionDialog::showPlan(const core::OperationResult &result)
         m_summary->setText(result.message);
         return;
     }
-    m_summary->setText(m_deletions == 0 ? tr("Retention keeps every backup in %1.").arg(m_region)
-                                        : tr("%1 backups would be deleted from every repository of %2, with their "
-                                             "manifests. The newest verified backup is always kept.")
-                                              .arg(m_deletions)
-                                              .arg(m_region));
+    m_summary->setText(
+        m_deletions == 0 ? tr("Retention keeps every backup in %1.").arg(m_region)
+                         : tr("%1 backups would be deleted from every repository of %2, with their "
+                              "manifests. The newest verified backup is always kept.")
+                               .arg(m_deletions)
+                               .arg(m_region));
     m_confirm->setEnabled(m_deletions > 0 && !m_workspace->profile().readOnly);
 }
 
@@ -94,8 +101,11 @@ void RetentionDialog::apply()
 {
     m_delete->setEnabled(false);
     m_confirm->setEnabled(false);
-    core::Operation *op = core::BackupOperations::retention(m_workspace->runner(), m_workspace->profile(), m_region,
-                                                            false, m_confirm->text());
+    core::Operation *op = core::BackupOperations::retention(m_workspace->runner(),
+                                                            m_workspace->profile(),
+                                                            m_region,
+                                                            false,
+                                                            m_confirm->text());
     connect(op, &core::Operation::finished, this, [this](const core::OperationResult &r) {
         m_summary->setText(r.message);
         if (r.ok())

@@ -65,14 +65,20 @@ void OperationBar::track(core::Operation *operation)
     m_progress->setVisible(operation->spec().journalled);
     m_cancel->setVisible(operation->spec().journalled);
     m_cancel->setEnabled(true);
-    connect(operation, &core::Operation::progressChanged, this, [this, operation](double f, const QString &step) {
-        if (operation == m_current)
-            showProgress(f, step);
-    });
-    connect(operation, &core::Operation::finished, this, [this, operation](const core::OperationResult &r) {
-        if (operation == m_current)
-            showResult(r);
-    });
+    connect(operation,
+            &core::Operation::progressChanged,
+            this,
+            [this, operation](double f, const QString &step) {
+                if (operation == m_current)
+                    showProgress(f, step);
+            });
+    connect(operation,
+            &core::Operation::finished,
+            this,
+            [this, operation](const core::OperationResult &r) {
+                if (operation == m_current)
+                    showResult(r);
+            });
 }
 
 void OperationBar::showProgress(double fraction, const QString &step)
@@ -94,12 +100,14 @@ void OperationBar::showResult(const core::OperationResult &result)
         m_label->clear();
         return;
     }
-    const QColor colour = result.ok() ? Palette::good() : result.status == core::OperationResult::Status::Cancelled
-                                                              ? Palette::warning()
-                                                              : Palette::bad();
+    const QColor colour = result.ok() ? Palette::good()
+                          : result.status == core::OperationResult::Status::Cancelled
+                              ? Palette::warning()
+                              : Palette::bad();
     m_label->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(colour.name()));
     m_label->setText(result.message);
-    m_label->setToolTip(result.untouched.isEmpty() ? QString() : tr("Untouched: %1").arg(result.untouched));
+    m_label->setToolTip(result.untouched.isEmpty() ? QString()
+                                                   : tr("Untouched: %1").arg(result.untouched));
     m_fade.start(kResultShownMs);
 }
 

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -32,7 +33,9 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("ragdr — incident console"));
-    resize(1440, 900);
+    // Big enough for the tables, never bigger than the screen it opens on.
+    const QSize available = screen() ? screen()->availableSize() : QSize(1440, 900);
+    resize(qMin(1440, available.width() * 9 / 10), qMin(900, available.height() * 9 / 10));
     auto *toolbar = addToolBar(tr("Profile"));
     toolbar->setObjectName(QStringLiteral("profileToolbar"));
     toolbar->setMovable(false);
@@ -63,7 +66,10 @@ MainWindow::~MainWindow()
     dropWorkspace();
 }
 
-QWidget *MainWindow::messagePage(const QString &objectName, const QString &title, const QString &body, bool showReload)
+QWidget *MainWindow::messagePage(const QString &objectName,
+                                 const QString &title,
+                                 const QString &body,
+                                 bool showReload)
 {
     auto *page = new QWidget(this);
     page->setObjectName(objectName);
@@ -102,11 +108,13 @@ void MainWindow::showWelcome()
 {
     m_profileLabel->setText(tr("No profile"));
     m_regions->setEnabled(false);
-    setCentralWidget(messagePage(QStringLiteral("welcomePage"), tr("Open a profile"),
-                                 tr("A profile describes the service: its regions, databases, backup "
-                                    "repositories and deployments. Start one with <tt>ragdr-console --profile "
-                                    "FILE</tt>, or run <tt>./run demo</tt> for the drill sandbox."),
-                                 false));
+    setCentralWidget(
+        messagePage(QStringLiteral("welcomePage"),
+                    tr("Open a profile"),
+                    tr("A profile describes the service: its regions, databases, backup "
+                       "repositories and deployments. Start one with <tt>ragdr-console --profile "
+                       "FILE</tt>, or run <tt>./run demo</tt> for the drill sandbox."),
+                    false));
 }
 
 void MainWindow::dropWorkspace()
@@ -127,11 +135,14 @@ void MainWindow::showProfileError(const QString &path, const QString &message)
     m_regions->clear();
     m_regions->setEnabled(false);
     m_statusProfile->setText(path);
-    setCentralWidget(messagePage(QStringLiteral("profileErrorPage"), tr("This profile cannot be used"),
-                                 QStringLiteral("<p><tt>%1</tt></p><p>Nothing was done with it. Fix the file and "
-                                                "reload, or open another profile.</p>")
-                                     .arg(message.toHtmlEscaped()),
-                                 true));
+    setCentralWidget(
+        messagePage(QStringLiteral("profileErrorPage"),
+                    tr("This profile cannot be used"),
+                    QStringLiteral(
+                        "<p><tt>%1</tt></p><p>Nothing was done with it. Fix the file and "
+                        "reload, or open another profile.</p>")
+                        .arg(message.toHtmlEscaped()),
+                    true));
 }
 
 bool MainWindow::openProfile(const QString &path)
@@ -151,7 +162,10 @@ bool MainWindow::openProfile(const QString &path)
 
 void MainWindow::chooseProfile()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a ragdr profile"), {}, tr("Profiles (*.yaml *.yml)"));
+    const QString path = QFileDialog::getOpenFileName(this,
+                                                      tr("Open a ragdr profile"),
+                                                      {},
+                                                      tr("Profiles (*.yaml *.yml)"));
     if (!path.isEmpty())
         openProfile(path);
 }
@@ -165,13 +179,15 @@ void MainWindow::buildPanels()
                                      (drill ? Palette::good() : Palette::bad()).name(),
                                      profile.environment.toUpper().toHtmlEscaped(),
                                      profile.readOnly ? tr(" · read-only") : QString()));
-    m_statusProfile->setText(tr("profile %1 · journal %2").arg(profile.path, m_workspace->journal().path()));
+    m_statusProfile->setText(
+        tr("profile %1 · journal %2").arg(profile.path, m_workspace->journal().path()));
 
     auto *splitter = new QSplitter(this);
     m_nav = new QListWidget(splitter);
     m_nav->setObjectName(QStringLiteral("panelList"));
     m_nav->setMaximumWidth(200);
-    m_nav->setStyleSheet(QStringLiteral("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 12px; }"));
+    m_nav->setStyleSheet(QStringLiteral(
+        "QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 12px; }"));
     m_stack = new QStackedWidget(splitter);
     m_stack->setObjectName(QStringLiteral("panelStack"));
     splitter->addWidget(m_nav);
@@ -186,17 +202,26 @@ void MainWindow::buildPanels()
         QWidget *widget;
     } panels[] = {
         {tr("Backups"), m_backups},
-        {tr("Restore"), new PlaceholderPanel(tr("Restore"),
-                                             tr("One-click verified restore and the guided walkthrough: verify, "
-                                                "restore into a staging database, compare, swap, scale back."),
-                                             m_stack)},
-        {tr("Cluster"), new PlaceholderPanel(tr("Cluster"),
-                                             tr("Pods of rag-api and rag-worker in each region, scaling, rollout "
-                                                "restart, logs and events."),
-                                             m_stack)},
-        {tr("LLM"), new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
-        {tr("Checklist"), new PlaceholderPanel(tr("Checklist"), tr("The post-recovery checklist with evidence."), m_stack)},
-        {tr("Timeline"), new PlaceholderPanel(tr("Timeline"), tr("The incident journal and stakeholder reports."), m_stack)},
+        {tr("Restore"),
+         new PlaceholderPanel(tr("Restore"),
+                              tr("One-click verified restore and the guided walkthrough: verify, "
+                                 "restore into a staging database, compare, swap, scale back."),
+                              m_stack)},
+        {tr("Cluster"),
+         new PlaceholderPanel(tr("Cluster"),
+                              tr("Pods of rag-api and rag-worker in each region, scaling, rollout "
+                                 "restart, logs and events."),
+                              m_stack)},
+        {tr("LLM"),
+         new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
+        {tr("Checklist"),
+         new PlaceholderPanel(tr("Checklist"),
+                              tr("The post-recovery checklist with evidence."),
+                              m_stack)},
+        {tr("Timeline"),
+         new PlaceholderPanel(tr("Timeline"),
+                              tr("The incident journal and stakeholder reports."),
+                              m_stack)},
     };
     for (const auto &p : panels) {
         m_nav->addItem(p.name);

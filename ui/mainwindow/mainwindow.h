@@ -43,7 +43,10 @@ private:
     void showWelcome();
     void chooseProfile();
     void onRegionChanged();
-    QWidget *messagePage(const QString &objectName, const QString &title, const QString &body, bool showReload);
+    QWidget *messagePage(const QString &objectName,
+                         const QString &title,
+                         const QString &body,
+                         bool showReload);
 
     std::unique_ptr<core::Workspace> m_workspace;
     QString m_lastPath;
