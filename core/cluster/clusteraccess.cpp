@@ -1,5 +1,6 @@
 #include "clusteraccess.h"
 
+#include "execcredentialprovider.h"
 #include "kubeconfigloader.h"
 #include "tlsmaterial.h"
 #include "tokencredentialprovider.h"
@@ -431,16 +432,32 @@ Result<QSslConfiguration> ClusterAccess::sslConfiguration() const
     return conf;
 }
 
-Result<std::shared_ptr<CredentialProvider>> ClusterAccess::credentialProvider() const
+Result<std::shared_ptr<CredentialProvider>> ClusterAccess::credentialProvider(
+    const ExecPluginSearch &search) const
 {
     if (!usesTls() || !token.isEmpty() || !tokenFile.isEmpty() || !exec)
         return std::shared_ptr<CredentialProvider>(
             std::make_shared<TokenCredentialProvider>(token, tokenFile));
-    return fail(
-        Error::failed(QStringLiteral("user \"%1\" authenticates with the exec plugin %2, which "
-                                     "this build of ragdr cannot run yet")
-                          .arg(userName, exec->command),
-                      kUntouched));
+    std::optional<ExecClusterInfo> info;
+    if (exec->provideClusterInfo) {
+        ExecClusterInfo cluster;
+        cluster.server = server.toString();
+        cluster.tlsServerName = tlsServerName;
+        cluster.insecureSkipTlsVerify = insecureSkipTlsVerify;
+        auto ca = dataOrFile(certificateAuthorityData,
+                             certificateAuthority,
+                             QStringLiteral("certificate-authority"));
+        if (!ca)
+            return fail(ca.error().prefixed(
+                QStringLiteral("failed to load CA bundle for the exec plugin")));
+        cluster.certificateAuthorityData = *ca;
+        cluster.proxyUrl = proxyUrl.toString();
+        cluster.disableCompression = disableCompression;
+        cluster.config = execExtension;
+        info = cluster;
+    }
+    return std::shared_ptr<CredentialProvider>(
+        std::make_shared<ExecCredentialProvider>(*exec, info, search));
 }
 
 QString ClusterAccess::describe() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "credentialprovider.h"
+#include "execpluginsearch.h"
 #include "kubeconfig.h"
 
 #include "core/base/error.h"
@@ -90,7 +91,8 @@ struct ClusterAccess
     // The provider of this user's token or exec credential (a provider of nothing when the user
     // authenticates with the client certificate alone, or anonymously). Create it once per context
     // and share it.
-    Result<std::shared_ptr<CredentialProvider>> credentialProvider() const;
+    Result<std::shared_ptr<CredentialProvider>> credentialProvider(
+        const ExecPluginSearch &search = ExecPluginSearch::fromEnvironment()) const;
 
     // One line, secrets masked: context "eu" at https://…:6443, namespace rag-prod, TLS verified with
     // the CA from /…/ca.crt, token …abcd.
