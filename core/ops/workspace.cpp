@@ -33,6 +33,7 @@ std::unique_ptr<Workspace> Workspace::forProfile(Profile profile)
     ws->m_dataDir = dataDirFor(ws->m_profile);
     ws->m_journal = std::make_shared<Journal>(
         QDir(ws->m_dataDir).filePath(QStringLiteral("journal.jsonl")));
+    ws->m_kube = std::make_unique<KubeConnections>(ws->m_profile);
     ws->m_runner = std::make_unique<OperationRunner>(ws->m_journal);
     return ws;
 }

@@ -3,6 +3,7 @@
 #include "operationrunner.h"
 
 #include "core/base/error.h"
+#include "core/cluster/kubeconnections.h"
 #include "core/incident/journal.h"
 #include "core/profile/profile.h"
 
@@ -21,6 +22,7 @@ public:
     const Profile &profile() const { return m_profile; }
     OperationRunner &runner() { return *m_runner; }
     Journal &journal() { return *m_journal; }
+    KubeConnections &kube() { return *m_kube; }
     QString dataDir() const { return m_dataDir; }
 
     // The profile's data_dir, else $RAGDR_DATA_DIR, else the user's data directory.
@@ -31,6 +33,7 @@ private:
     Profile m_profile;
     QString m_dataDir;
     std::shared_ptr<Journal> m_journal;
+    std::unique_ptr<KubeConnections> m_kube;
     std::unique_ptr<OperationRunner> m_runner;
 };
 

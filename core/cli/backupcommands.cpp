@@ -1,0 +1,170 @@
+// ragdr backup | backups | verify | retention | journal
+#include "clicontext.h"
+
+#include "core/backup/backupoperations.h"
+#include "core/base/duration.h"
+#include "core/base/files.h"
+#include "core/incident/journal.h"
+#include "core/ops/workspace.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ragdr::core {
+
+int backupCommand(const CliContext &c)
+{
+    if (c.args.size() != 1)
+        return c.usage(QStringLiteral("backup takes no arguments"));
+    return c.report(c.await(BackupOperations::backup(c.ws.runner(), c.ws.profile(), c.region)));
+}
+
+int backupsCommand(const CliContext &c)
+{
+    auto view = std::make_shared<CatalogView>();
+    const OperationResult r = c.await(
+        BackupOperations::list(c.ws.runner(),
+                               c.ws.profile(),
+                               c.region.isEmpty() ? QStringList() : QStringList{c.region},
+                               view));
+    if (!r.ok())
+        return c.report(r);
+    bool breached = false;
+    const QString rpo = BackupOperations::rpoText(view->regions, c.ws.profile(), &breached);
+    if (c.json) {
+        QJsonObject listing = r.evidence;
+        listing.insert(QStringLiteral("rpo"), rpo);
+        listing.insert(QStringLiteral("rpo_breached"), breached);
+        cli::outJson(listing);
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const RegionListing &l : view->regions) {
+        for (const BackupEntry &e : l.entries) {
+            rows.append({e.region,
+                         e.id + (e.isLatest ? QStringLiteral(" (latest)") : QString()),
+                         e.createdAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                         formatAge(e.createdAt),
+                         files::humanSize(e.size),
+                         e.verificationText(),
+                         e.copiesText()});
+        }
+        for (const QString &p : l.problems)
+            cli::err(QStringLiteral("%1: %2").arg(l.region, p));
+        if (!l.latestProblem.isEmpty())
+            cli::err(QStringLiteral("%1: %2").arg(l.region, l.latestProblem));
+    }
+    cli::printTable({QStringLiteral("region"),
+                     QStringLiteral("backup"),
+                     QStringLiteral("created (UTC)"),
+                     QStringLiteral("age"),
+                     QStringLiteral("size"),
+                     QStringLiteral("verified"),
+                     QStringLiteral("copies")},
+                    rows);
+    cli::out(rpo);
+    return 0;
+}
+
+int verifyCommand(const CliContext &c)
+{
+    if (c.args.size() != 2)
+        return c.usage(QStringLiteral("verify takes one backup id (or \"latest\")"));
+    const QString levelText = c.flag(QStringLiteral("level")) ? c.option(QStringLiteral("level"))
+                                                              : QStringLiteral("full");
+    const auto level = levelFromName(levelText);
+    if (!level)
+        return c.usage(
+            QStringLiteral("--level expects quick, full or deep, not \"%1\"").arg(levelText));
+    return c.report(c.await(
+        BackupOperations::verify(c.ws.runner(), c.ws.profile(), c.region, c.args.at(1), *level)));
+}
+
+int retentionCommand(const CliContext &c)
+{
+    const bool apply = c.flag(QStringLiteral("apply"));
+    const OperationResult r = c.await(
+        BackupOperations::retention(c.ws.runner(),
+                                    c.ws.profile(),
+                                    c.region,
+                                    !apply,
+                                    c.option(QStringLiteral("confirm"))));
+    if (!c.json) {
+        QList<QStringList> rows;
+        for (const QJsonValue &v : r.evidence.value(QStringLiteral("plan"))
+                                       .toObject()
+                                       .value(QStringLiteral("decisions"))
+                                       .toArray()) {
+            const QJsonObject d = v.toObject();
+            rows.append({d.value(QStringLiteral("action")).toString(),
+                         d.value(QStringLiteral("backup")).toString(),
+                         d.value(QStringLiteral("reason")).toString()});
+        }
+        if (!rows.isEmpty())
+            cli::printTable({QStringLiteral("action"),
+                             QStringLiteral("backup"),
+                             QStringLiteral("why")},
+                            rows);
+    }
+    return c.report(r);
+}
+
+int journalCommand(const CliContext &c)
+{
+    const QString path = c.ws.journal().path();
+    if (c.args.value(1) == QLatin1String("verify")) {
+        auto check = Journal::verify(path);
+        if (!check) {
+            cli::err(check.error().message);
+            return 1;
+        }
+        if (c.json) {
+            cli::outJson(QJsonObject{{QStringLiteral("journal"), path},
+                                     {QStringLiteral("entries"), check->entries},
+                                     {QStringLiteral("intact"), check->intact},
+                                     {QStringLiteral("first_bad_line"), check->firstBadLine},
+                                     {QStringLiteral("problem"), check->problem}});
+        } else if (check->intact) {
+            cli::out(
+                QStringLiteral("%1: %2 entries, hash chain intact").arg(path).arg(check->entries));
+        } else {
+            cli::err(QStringLiteral("%1: line %2 %3")
+                         .arg(path)
+                         .arg(check->firstBadLine)
+                         .arg(check->problem));
+        }
+        return check->intact ? 0 : 1;
+    }
+    if (c.args.size() > 1)
+        return c.usage(QStringLiteral("journal takes nothing or \"verify\""));
+    auto entries = Journal::readAll(path);
+    if (!entries) {
+        cli::err(entries.error().message);
+        return 1;
+    }
+    QList<QStringList> rows;
+    for (const QJsonObject &e : std::as_const(*entries)) {
+        if (c.json) {
+            cli::out(QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact)));
+            continue;
+        }
+        const QString what
+            = e.value(QStringLiteral("type")).toString() == QLatin1String("operation.started")
+                  ? e.value(QStringLiteral("title")).toString()
+                  : QStringLiteral("%1: %2").arg(e.value(QStringLiteral("status")).toString(),
+                                                 e.value(QStringLiteral("message")).toString());
+        rows.append({e.value(QStringLiteral("at")).toString(),
+                     e.value(QStringLiteral("actor")).toString(),
+                     e.value(QStringLiteral("kind")).toString(),
+                     what});
+    }
+    if (!c.json)
+        cli::printTable({QStringLiteral("at (UTC)"),
+                         QStringLiteral("who"),
+                         QStringLiteral("operation"),
+                         QStringLiteral("what")},
+                        rows);
+    return 0;
+}
+
+} // namespace ragdr::core

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/ops/operationresult.h"
+
+#include <QJsonValue>
+#include <QStringList>
+
+namespace ragdr::core {
+
+class Operation;
+class Workspace;
+
+// What a command gets: the workspace, its arguments and options, and the ways it talks back.
+struct CliContext
+{
+    Workspace &ws;
+    QStringList args; // the command and its positional arguments
+    bool json = false;
+    QString region;
+    std::function<QString(const QString &)> option; // value of --name, empty if not given
+    std::function<bool(const QString &)> flag;      // whether --name was given
+
+    // Runs an operation to its end, showing its step on a terminal; Ctrl-C cancels it.
+    OperationResult await(Operation *operation, bool showProgress = true) const;
+    // Prints the result (message or JSON) and returns its exit code.
+    int report(const OperationResult &result) const;
+    int usage(const QString &why) const;
+};
+
+namespace cli {
+void out(const QString &text);
+void err(const QString &text);
+void outJson(const QJsonValue &value);
+// Columns as kubectl prints them: upper-case headers, three spaces between, left-aligned.
+void printTable(const QStringList &headers, const QList<QStringList> &rows);
+void installInterruptHandler();
+} // namespace cli
+
+using CliCommand = int (*)(const CliContext &);
+int backupCommand(const CliContext &c);
+int backupsCommand(const CliContext &c);
+int verifyCommand(const CliContext &c);
+int retentionCommand(const CliContext &c);
+int journalCommand(const CliContext &c);
+int podsCommand(const CliContext &c);
+int deploymentsCommand(const CliContext &c);
+int scaleCommand(const CliContext &c);
+int restartCommand(const CliContext &c);
+int rolloutStatusCommand(const CliContext &c);
+int logsCommand(const CliContext &c);
+int eventsCommand(const CliContext &c);
+int exportManifestsCommand(const CliContext &c);
+
+} // namespace ragdr::core

@@ -1,0 +1,144 @@
+#include "clusterrows.h"
+
+#include "kubeprinters.h"
+#include "kubetime.h"
+#include "rolloutstatus.h"
+
+#include <QJsonArray>
+
+namespace ragdr::core {
+
+namespace {
+
+QJsonObject meta(const QJsonObject &o)
+{
+    return o.value(QLatin1String("metadata")).toObject();
+}
+
+} // namespace
+
+Health PodRow::healthOf(const QString &status, const QString &ready)
+{
+    static const QStringList progressing{QStringLiteral("Pending"),
+                                         QStringLiteral("ContainerCreating"),
+                                         QStringLiteral("PodInitializing"),
+                                         QStringLiteral("Terminating"),
+                                         QStringLiteral("SchedulingGated")};
+    if (status == QLatin1String("Completed") || status == QLatin1String("Succeeded"))
+        return Health::Good;
+    if (status == QLatin1String("Running")) {
+        const QStringList parts = ready.split(QLatin1Char('/'));
+        return parts.size() == 2 && parts.at(0) == parts.at(1) ? Health::Good : Health::Progressing;
+    }
+    if (progressing.contains(status) || status.startsWith(QLatin1String("Init:"))) {
+        // An init container that fails is as bad as any other.
+        return status.contains(QLatin1String("Error")) || status.contains(QLatin1String("BackOff"))
+                       || status.contains(QLatin1String("ExitCode"))
+                       || status.contains(QLatin1String("Signal"))
+                   ? Health::Bad
+                   : Health::Progressing;
+    }
+    return Health::Bad; // CrashLoopBackOff, ImagePullBackOff, Error, Unknown, Evicted, ExitCode:N ...
+}
+
+PodRow PodRow::from(const QJsonObject &pod, const QDateTime &now)
+{
+    const KubeTableRow row = KubePrinters::pod(pod, now);
+    PodRow r;
+    r.name = row.cells.at(0).toString();
+    r.ready = row.cells.at(1).toString();
+    r.status = row.cells.at(2).toString();
+    r.restarts = row.cells.at(3).isString() ? row.cells.at(3).toString()
+                                            : QString::number(row.cells.at(3).toInt());
+    r.restartCount = r.restarts.section(QLatin1Char(' '), 0, 0).toInt();
+    r.created = kubetime::parse(meta(pod).value(QLatin1String("creationTimestamp")).toString());
+    r.ip = row.cells.at(5).toString();
+    r.node = row.cells.at(6).toString();
+    for (const QJsonValue &c :
+         pod.value(QLatin1String("spec")).toObject().value(QLatin1String("containers")).toArray())
+        r.containers.append(c.toObject().value(QLatin1String("name")).toString());
+    for (const QJsonValue &s : pod.value(QLatin1String("status"))
+                                   .toObject()
+                                   .value(QLatin1String("containerStatuses"))
+                                   .toArray()) {
+        if (s.toObject().value(QLatin1String("restartCount")).toInt() > 0)
+            r.hasPreviousContainer = true;
+    }
+    r.health = healthOf(r.status, r.ready);
+    return r;
+}
+
+DeploymentRow DeploymentRow::from(const QJsonObject &deployment, const QDateTime &now)
+{
+    Q_UNUSED(now)
+    const QJsonObject spec = deployment.value(QLatin1String("spec")).toObject();
+    const QJsonObject status = deployment.value(QLatin1String("status")).toObject();
+    DeploymentRow r;
+    r.name = meta(deployment).value(QLatin1String("name")).toString();
+    r.desired = spec.contains(QLatin1String("replicas"))
+                    ? spec.value(QLatin1String("replicas")).toInt()
+                    : 1;
+    r.updated = status.value(QLatin1String("updatedReplicas")).toInt();
+    r.ready = status.value(QLatin1String("readyReplicas")).toInt();
+    r.available = status.value(QLatin1String("availableReplicas")).toInt();
+    r.total = status.value(QLatin1String("replicas")).toInt();
+    r.created = kubetime::parse(
+        meta(deployment).value(QLatin1String("creationTimestamp")).toString());
+    r.paused = spec.value(QLatin1String("paused")).toBool();
+    r.generation = meta(deployment).value(QLatin1String("generation")).toInteger();
+    r.resourceVersion = meta(deployment).value(QLatin1String("resourceVersion")).toString();
+    QStringList images;
+    for (const QJsonValue &c : spec.value(QLatin1String("template"))
+                                   .toObject()
+                                   .value(QLatin1String("spec"))
+                                   .toObject()
+                                   .value(QLatin1String("containers"))
+                                   .toArray())
+        images.append(c.toObject().value(QLatin1String("image")).toString());
+    r.images = images.join(QLatin1Char(','));
+    r.selector = KubePrinters::formatLabelSelector(spec.value(QLatin1String("selector")).toObject());
+    const RolloutStatus rollout = RolloutStatus::forDeployment(deployment);
+    r.rollout = rollout.message;
+    r.rolloutDone = rollout.done;
+    r.rolloutFailed = rollout.failed;
+    r.health = rollout.failed || (r.desired > 0 && r.available == 0) ? Health::Bad
+               : rollout.done && r.available >= r.desired            ? Health::Good
+                                                                     : Health::Progressing;
+    return r;
+}
+
+EventRow EventRow::from(const QJsonObject &event, const QDateTime &now)
+{
+    const KubeTableRow row = KubePrinters::event(event, now);
+    EventRow r;
+    r.key = meta(event).value(QLatin1String("name")).toString();
+    r.lastSeen = row.cells.at(0).toString();
+    r.type = row.cells.at(1).toString();
+    r.reason = row.cells.at(2).toString();
+    r.object = row.cells.at(3).toString();
+    r.message = row.cells.at(4).toString();
+    r.count = event.value(QLatin1String("count")).toInt(1);
+    QString last = event.value(QLatin1String("lastTimestamp")).toString();
+    if (last.isEmpty())
+        last = event.value(QLatin1String("eventTime")).toString();
+    if (last.isEmpty())
+        last = meta(event).value(QLatin1String("creationTimestamp")).toString();
+    r.lastTimestamp = kubetime::parse(last);
+    return r;
+}
+
+bool selectorMatches(const QString &selector, const QJsonObject &labels)
+{
+    for (const QString &part : selector.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const qsizetype eq = part.indexOf(QLatin1Char('='));
+        if (eq < 0)
+            return false;
+        const QString key = part.left(eq).trimmed();
+        const QString value = part.mid(eq + 1).remove(QLatin1Char('=')).trimmed();
+        if (labels.value(key).toString() != value)
+            return false;
+    }
+    return true;
+}
+
+} // namespace ragdr::core

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "clusteraccess.h"
+
+#include "core/base/canceltoken.h"
+#include "core/base/error.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QNetworkRequest>
+#include <QUrlQuery>
+
+#include <memory>
+
+namespace ragdr::core {
+
+struct KubeRequest
+{
+    QByteArray verb = "GET";
+    QString path; // "/api/v1/namespaces/rag-prod/pods"
+    QUrlQuery query;
+    QByteArray accept = "application/json";
+    QByteArray contentType;
+    QByteArray body;
+    int timeoutMs = 30000; // 0: none (streams)
+
+    static KubeRequest get(const QString &path, const QUrlQuery &query = {});
+    static KubeRequest patch(const QString &path,
+                             const QByteArray &contentType,
+                             const QByteArray &body,
+                             const QUrlQuery &query = {});
+};
+
+struct KubeResponse
+{
+    int status = 0;
+    QByteArray body;
+
+    QJsonObject json() const;
+};
+
+// One region's API server as one user: the resolved kubeconfig context, its TLS settings and its
+// credential provider, shared (thread-safe, immutable) by every client of that context.
+class KubeConnection final
+{
+public:
+    static Result<std::shared_ptr<KubeConnection>> open(const KubeTarget &target);
+    static Result<std::shared_ptr<KubeConnection>> open(const ClusterAccess &access);
+
+    const ClusterAccess &access() const { return m_access; }
+    const QString &ns() const { return m_access.ns; }
+    CredentialProvider &credentials() const { return *m_credentials; }
+
+    // The request with its URL, headers, TLS settings and credential; the credential's serial is
+    // returned so that a 401 can invalidate exactly it. May block while an exec plugin runs: call
+    // it off the GUI thread.
+    Result<QNetworkRequest> prepare(const KubeRequest &request,
+                                    const CancelToken &cancel,
+                                    quint64 *credentialSerial) const;
+
+    // An error a person can act on, from an HTTP status and a Kubernetes Status body, as kubectl
+    // words it: "Error from server (NotFound): deployments.apps \"x\" not found".
+    static Error errorFrom(int status, const QByteArray &body, const QString &what);
+
+private:
+    explicit KubeConnection(ClusterAccess access);
+
+    ClusterAccess m_access;
+    QSslConfiguration m_tls;
+    std::shared_ptr<CredentialProvider> m_credentials;
+};
+
+} // namespace ragdr::core
