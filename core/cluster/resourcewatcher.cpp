@@ -312,6 +312,7 @@ void ResourceWatcher::flush()
     WatchBatch b;
     b.reset = std::exchange(m_resetPending, false);
     b.resourceVersion = m_resourceVersion;
+    b.source = m_path + QLatin1Char('?') + m_selector.toString();
     b.upserts.reserve(m_order.size());
     for (const QString &name : std::as_const(m_order))
         b.upserts.append(m_upserts.value(name));

@@ -28,6 +28,7 @@ struct WatchBatch
     QList<QVariant> derived; // transform(upsert), in the same order, when a transform is set
     QStringList deletions;   // metadata.name of objects that went away
     QString resourceVersion;
+    QString source; // the watcher's path and selector: batches of several watchers stay apart
 };
 
 // The objects of one collection as the API server has them, kept by applying batches.

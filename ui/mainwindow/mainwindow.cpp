@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "../backups/backupspanel.h"
+#include "../cluster/clusterpanel.h"
 #include "../common/operationbar.h"
 #include "../common/palette.h"
 #include "../common/placeholderpanel.h"
@@ -124,6 +125,7 @@ void MainWindow::dropWorkspace()
     delete m_operationBar;
     m_operationBar = nullptr;
     m_backups = nullptr;
+    m_cluster = nullptr;
     m_workspace.reset();
 }
 
@@ -196,6 +198,7 @@ void MainWindow::buildPanels()
     splitter->setSizes({180, 1260});
 
     m_backups = new BackupsPanel(m_workspace.get(), m_stack);
+    m_cluster = new ClusterPanel(m_workspace.get(), m_stack);
     const struct
     {
         QString name;
@@ -245,10 +248,12 @@ void MainWindow::buildPanels()
 
 void MainWindow::onRegionChanged()
 {
-    if (!m_backups)
+    if (!m_backups || !m_cluster)
         return;
     const QString region = m_regions->currentData().toString();
     m_backups->setRegions(region.isEmpty() ? QStringList() : QStringList{region});
+    if (!region.isEmpty())
+        m_cluster->showRegion(region);
 }
 
 } // namespace ragdr::ui

@@ -16,6 +16,7 @@ class Workspace;
 namespace ragdr::ui {
 
 class BackupsPanel;
+class ClusterPanel;
 class OperationBar;
 
 // One window for the incident: a panel per job (Backups, Restore, Cluster, LLM, Checklist,
@@ -35,6 +36,7 @@ public:
     bool openProfile(const QString &path);
     core::Workspace *workspace() const { return m_workspace.get(); }
     BackupsPanel *backupsPanel() const { return m_backups; }
+    ClusterPanel *clusterPanel() const { return m_cluster; }
 
 private:
     void buildPanels();
@@ -57,6 +59,7 @@ private:
     QLabel *m_statusProfile = nullptr;
     OperationBar *m_operationBar = nullptr;
     BackupsPanel *m_backups = nullptr;
+    ClusterPanel *m_cluster = nullptr;
 };
 
 } // namespace ragdr::ui

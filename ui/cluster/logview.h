@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/cluster/clusterrows.h"
+#include "core/cluster/logstream.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QToolButton;
+
+namespace ragdr::core {
+class KubeConnection;
+}
+
+namespace ragdr::ui {
+
+// One pod's log: follows it as it grows (or pauses, keeping what arrives meanwhile), searches it,
+// shows the previous container of a restarted one, says when the stream reconnects, and keeps at
+// most kMaxLines lines so that a chatty pod cannot eat the machine's memory.
+class LogView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LogView)
+
+public:
+    static constexpr int kMaxLines = 5000;
+
+    explicit LogView(QWidget *parent = nullptr);
+
+    void showPod(std::shared_ptr<core::KubeConnection> connection, const core::PodRow &pod);
+    void clear();
+    QString text() const;
+    QString podName() const { return m_pod.name; }
+
+private:
+    void restart();
+    void append(const QList<core::LogLine> &lines);
+    void find(bool backwards);
+    void setIndicator(const QString &text, const QColor &colour);
+
+    core::LogStream m_stream;
+    std::shared_ptr<core::KubeConnection> m_connection;
+    core::PodRow m_pod;
+    QList<core::LogLine> m_held; // what arrived while paused
+    QLabel *m_title;
+    QComboBox *m_container;
+    QCheckBox *m_previous;
+    QCheckBox *m_timestamps;
+    QToolButton *m_follow;
+    QToolButton *m_pause;
+    QLineEdit *m_search;
+    QLabel *m_indicator;
+    QPlainTextEdit *m_text;
+};
+
+} // namespace ragdr::ui
