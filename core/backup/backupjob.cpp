@@ -10,11 +10,14 @@
 
 #include "core/base/childprocess.h"
 #include "core/base/files.h"
+#include "core/cluster/kubeapi.h"
+#include "core/cluster/manifestexport.h"
 #include "core/db/pgsession.h"
 #include "core/db/pgtools.h"
 #include "core/incident/journal.h"
 #include "core/secrets/secretstore.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -179,9 +182,27 @@ OperationResult BackupJob::run(const Progress &progress) const
         facts.waitForFinished();
     };
 
+    // The namespace's Kubernetes objects are saved with the backup (runbook §3.2), read while
+    // pg_dump runs; a cluster that cannot be reached costs a warning, not the backup.
+    QFuture<Result<ManifestExport>> kubernetes;
+    if (!m_region.kube.context.isEmpty()) {
+        kubernetes = QtConcurrent::run([target = m_region.kube, cancel]() -> Result<ManifestExport> {
+            auto connection = KubeConnection::open(target);
+            if (!connection)
+                return fail(connection.error());
+            KubeApi api(*connection);
+            return ManifestExport::collect(api, cancel);
+        });
+    }
+    auto stopKubernetes = [&] {
+        if (kubernetes.isValid())
+            kubernetes.waitForFinished();
+    };
+
     auto passFile = PgPassFile::create(db, *password);
     if (!passFile) {
         stopFacts();
+        stopKubernetes();
         return failed(passFile.error());
     }
     ChildSpec dump;
@@ -225,11 +246,13 @@ OperationResult BackupJob::run(const Progress &progress) const
     passFile->reset();
     if (!dumped) {
         stopFacts();
+        stopKubernetes();
         return failed(dumped.error());
     }
     evidence.insert(QStringLiteral("pg_dump_exit_code"), dumped->exitCode);
     if (!dumped->succeeded()) {
         stopFacts();
+        stopKubernetes();
         if (dumped->cancelled)
             return failed(Error::cancelled(kUntouched));
         return failed(Error::failed(dumped->failureText(QStringLiteral("pg_dump"))));
@@ -303,12 +326,44 @@ OperationResult BackupJob::run(const Progress &progress) const
                       manifest.finishedAt,
                       {}});
 
+    QStringList warnings;
+    const QString kubernetesName = BackupNaming::kubernetesNameOf(fileName);
+    const QString kubernetesPath = primary.locationOf(kubernetesName);
+    bool kubernetesSaved = false;
+    if (kubernetes.isValid()) {
+        progress.set(0.87, QStringLiteral("saving the Kubernetes objects"));
+        kubernetes.waitForFinished();
+        const Result<ManifestExport> exported = kubernetes.result();
+        if (!exported) {
+            manifest.kubernetes = {{QStringLiteral("error"), exported.error().message}};
+            warnings.append(QStringLiteral("Kubernetes objects not saved with the backup: %1")
+                                .arg(exported.error().message));
+        } else {
+            const QByteArray yaml = exported->combinedYaml();
+            if (auto written = files::writeAtomically(kubernetesPath, yaml); !written) {
+                manifest.kubernetes = {{QStringLiteral("error"), written.error().message}};
+                warnings.append(written.error().message);
+            } else {
+                kubernetesSaved = true;
+                manifest.kubernetes = exported->summary();
+                manifest.kubernetes.insert(QStringLiteral("file"), kubernetesName);
+                manifest.kubernetes
+                    .insert(QStringLiteral("sha256"),
+                            QString::fromLatin1(
+                                QCryptographicHash::hash(yaml, QCryptographicHash::Sha256).toHex()));
+            }
+        }
+    }
+
     progress.set(0.88, QStringLiteral("writing the manifest"));
     ManifestStore store(m_profile, m_region);
-    if (auto written = store.create(manifest, cancel); !written)
+    if (auto written = store.create(manifest, cancel); !written) {
+        QFile::remove(kubernetesPath);
         return failed(written.error());
+    }
     if (auto renamed = files::renameDurably(partial.path(), finalPath); !renamed) {
         QFile::remove(primary.locationOf(BackupNaming::manifestNameOf(fileName)));
+        QFile::remove(kubernetesPath);
         return failed(renamed.error());
     }
     partial.release();
@@ -322,7 +377,6 @@ OperationResult BackupJob::run(const Progress &progress) const
     const QString kept = QStringLiteral("the backup %1 is complete and verified in %2")
                              .arg(fileName, primary.directory());
     QStringList problems;
-    QStringList warnings;
     const int mirrors = int(m_region.repositories.size()) - 1;
     for (int i = 1; i < m_region.repositories.size(); ++i) {
         const RepositoryConfig &config = m_region.repositories.at(i);
@@ -348,6 +402,10 @@ OperationResult BackupJob::run(const Progress &progress) const
                 if (rec.state == QLatin1String("mismatch"))
                     rec.detail = QStringLiteral("sha256 %1 after copying, %2 expected")
                                      .arg(rec.sha256.left(12), manifest.sha256.left(12));
+            }
+            if (kubernetesSaved) {
+                if (auto copied = repo->upload(kubernetesPath, kubernetesName, copyRange); !copied)
+                    warnings.append(copied.error().message);
             }
         } else {
             if (uploaded.error().kind == Error::Kind::Cancelled)

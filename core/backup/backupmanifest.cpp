@@ -157,6 +157,7 @@ QByteArray BackupManifest::toJson() const
         {QStringLiteral("created_by"), createdBy},
         {QStringLiteral("ragdr_version"), ragdrVersion},
         {QStringLiteral("facts"), facts.toJson()},
+        {QStringLiteral("kubernetes"), kubernetes},
         {QStringLiteral("verifications"), ver},
         {QStringLiteral("copies"), cop},
     };
@@ -202,6 +203,7 @@ Result<BackupManifest> BackupManifest::fromJson(const QByteArray &json, const QS
     m.createdBy = o.value(QStringLiteral("created_by")).toString();
     m.ragdrVersion = o.value(QStringLiteral("ragdr_version")).toString();
     m.facts = DatabaseFacts::fromJson(o.value(QStringLiteral("facts")).toObject());
+    m.kubernetes = o.value(QStringLiteral("kubernetes")).toObject();
     for (const QJsonValue &v : o.value(QStringLiteral("verifications")).toArray())
         m.verifications.append(VerificationRecord::fromJson(v.toObject()));
     for (const QJsonValue &v : o.value(QStringLiteral("copies")).toArray())

@@ -73,6 +73,9 @@ struct BackupManifest
     QString createdBy;
     QString ragdrVersion;
     DatabaseFacts facts;
+    // The namespace's Kubernetes objects saved beside the dump (<dump>.k8s.yaml): context,
+    // namespace, file, sha256, objects and secret key names; or {"error": why not}.
+    QJsonObject kubernetes;
     QList<VerificationRecord> verifications;
     QList<CopyRecord> copies;
 

@@ -137,6 +137,11 @@ QString BackupNaming::manifestNameOf(const QString &dumpFileName)
     return dumpFileName + kManifestSuffix;
 }
 
+QString BackupNaming::kubernetesNameOf(const QString &dumpFileName)
+{
+    return dumpFileName + QStringLiteral(".k8s.yaml");
+}
+
 QString BackupNaming::dumpNameOfManifest(const QString &manifestFileName)
 {
     return manifestFileName.chopped(kManifestSuffix.size());

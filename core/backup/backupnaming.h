@@ -26,6 +26,8 @@ public:
 
     static QString idOf(const QString &dumpFileName);
     static QString manifestNameOf(const QString &dumpFileName);
+    // The Kubernetes objects saved with the backup.
+    static QString kubernetesNameOf(const QString &dumpFileName);
     static QString dumpNameOfManifest(const QString &manifestFileName);
     // Hidden while written: a listing never takes it for a backup.
     static QString partialNameOf(const QString &dumpFileName);

@@ -316,9 +316,16 @@ Status RcloneRepository::write(const QString &fileName,
 
 Status RcloneRepository::remove(const QString &fileName, const CancelToken &cancel)
 {
-    auto removed = rclone({QStringLiteral("deletefile"), locationOf(fileName)}, cancel);
-    if (!removed && !removed.error().message.endsWith(QLatin1String("(not found)")))
+    auto removed = rclone({QStringLiteral("deletefile"),
+                           QStringLiteral("--retries"),
+                           QStringLiteral("1"),
+                           locationOf(fileName)},
+                          cancel);
+    // Gone already is what was wanted.
+    if (!removed && !removed.error().message.contains(QLatin1String("doesn't exist"))
+        && !removed.error().message.endsWith(QLatin1String("(not found)"))) {
         return fail(removed.error());
+    }
     return {};
 }
 

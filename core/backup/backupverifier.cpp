@@ -12,8 +12,10 @@
 #include "core/incident/journal.h"
 #include "core/secrets/secretstore.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QRandomGenerator>
@@ -223,6 +225,29 @@ FileVerification BackupVerifier::verifyFile(const QString &path,
                 checks.pass(QStringLiteral("sha256"),
                             QStringLiteral("matches the manifest%1").arg(adoptedNote));
             }
+        }
+    }
+
+    const QString kubernetesSha
+        = manifest ? manifest->kubernetes.value(QStringLiteral("sha256")).toString() : QString();
+    if (!kubernetesSha.isEmpty()) {
+        QFile yaml(path + QStringLiteral(".k8s.yaml"));
+        if (!yaml.open(QIODevice::ReadOnly)) {
+            checks.corrupt(QStringLiteral("kubernetes"),
+                           QStringLiteral(
+                               "the Kubernetes objects saved with the backup are missing"));
+        } else if (QCryptographicHash::hash(yaml.readAll(), QCryptographicHash::Sha256).toHex()
+                   != kubernetesSha.toLatin1()) {
+            checks.corrupt(
+                QStringLiteral("kubernetes"),
+                QStringLiteral(
+                    "the Kubernetes objects saved with the backup changed (sha256 differs)"));
+        } else {
+            checks.pass(QStringLiteral("kubernetes"),
+                        QStringLiteral("%1 objects, as recorded")
+                            .arg(manifest->kubernetes.value(QStringLiteral("objects"))
+                                     .toArray()
+                                     .size()));
         }
     }
 

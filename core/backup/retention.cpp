@@ -135,7 +135,9 @@ OperationResult Retention::run(const Profile &profile,
         progress.set(double(i) / doomed.size(), QStringLiteral("deleting %1").arg(d.id));
         bool ok = true;
         for (const auto &repo : repos) {
-            for (const QString &name : {d.fileName, BackupNaming::manifestNameOf(d.fileName)}) {
+            for (const QString &name : {d.fileName,
+                                        BackupNaming::kubernetesNameOf(d.fileName),
+                                        BackupNaming::manifestNameOf(d.fileName)}) {
                 if (auto removed = repo->remove(name, progress.cancelToken()); !removed) {
                     ok = false;
                     problems.append(removed.error().message);
