@@ -38,6 +38,21 @@ Result<Target> resolve(Workspace &ws, const QString &region, const QString &depl
     return Target{region.isEmpty() ? p.regions.constFirst().name : region, *connection};
 }
 
+// Runs fn with an API client for the region, or fails saying what was left as it was.
+template<typename Fn>
+OperationResult withApi(Workspace &ws,
+                        const QString &region,
+                        const QString &deployment,
+                        const QString &untouched,
+                        Fn fn)
+{
+    auto target = resolve(ws, region, deployment);
+    if (!target)
+        return OperationResult::failure(target.error().withUntouched(untouched));
+    KubeApi api(target->connection);
+    return fn(api);
+}
+
 OperationSpec spec(const QString &kind,
                    const QString &title,
                    const Profile &p,
@@ -89,11 +104,9 @@ Operation *ClusterOperations::scale(Workspace &ws,
                         .arg(deployment),
                     untouched));
             }
-            auto target = resolve(ws, region, deployment);
-            if (!target)
-                return OperationResult::failure(target.error().withUntouched(untouched));
-            KubeApi api(target->connection);
-            return DeploymentActions(api).scale(deployment, replicas, expectedCurrent, progress);
+            return withApi(ws, region, deployment, untouched, [&](KubeApi &api) {
+                return DeploymentActions(api).scale(deployment, replicas, expectedCurrent, progress);
+            });
         });
 }
 
@@ -113,11 +126,9 @@ Operation *ClusterOperations::restart(Workspace &ws,
                    if (readOnly)
                        return OperationResult::failure(
                            Error::refused(QStringLiteral("the profile is read-only"), untouched));
-                   auto target = resolve(ws, region, deployment);
-                   if (!target)
-                       return OperationResult::failure(target.error().withUntouched(untouched));
-                   KubeApi api(target->connection);
-                   return DeploymentActions(api).restart(deployment, progress);
+                   return withApi(ws, region, deployment, untouched, [&](KubeApi &api) {
+                       return DeploymentActions(api).restart(deployment, progress);
+                   });
                });
 }
 
@@ -133,15 +144,13 @@ Operation *ClusterOperations::rolloutStatus(Workspace &ws,
                                   {{QStringLiteral("deployment"), deployment}},
                                   false),
                              [&ws, region, deployment, timeoutSecs](const Progress &progress) {
-                                 auto target = resolve(ws, region, deployment);
-                                 if (!target)
-                                     return OperationResult::failure(target.error());
-                                 KubeApi api(target->connection);
-                                 return DeploymentActions(api).waitForRollout(
-                                     deployment,
-                                     progress,
-                                     timeoutSecs,
-                                     QStringLiteral("deployment \"%1\"").arg(deployment));
+                                 return withApi(ws, region, deployment, {}, [&](KubeApi &api) {
+                                     return DeploymentActions(api).waitForRollout(
+                                         deployment,
+                                         progress,
+                                         timeoutSecs,
+                                         QStringLiteral("deployment \"%1\"").arg(deployment));
+                                 });
                              });
 }
 
@@ -149,33 +158,31 @@ Operation *ClusterOperations::exportManifests(Workspace &ws,
                                               const QString &region,
                                               const QString &dir)
 {
-    return ws.runner()
-        .start(spec(QStringLiteral("cluster.export"),
-                    QStringLiteral("Export manifests to %1").arg(dir),
-                    ws.profile(),
-                    region,
-                    {{QStringLiteral("dir"), dir}}),
-               [&ws, region, dir](const Progress &progress) {
-                   auto target = resolve(ws, region, {});
-                   if (!target)
-                       return OperationResult::failure(target.error());
-                   KubeApi api(target->connection);
-                   progress.set(0.1,
-                                QStringLiteral(
-                                    "reading Deployments, Services, ConfigMaps and Secret names"));
-                   auto exported = ManifestExport::collect(api, progress.cancelToken());
-                   if (!exported)
-                       return OperationResult::failure(exported.error());
-                   progress.set(0.8, QStringLiteral("writing %1").arg(dir));
-                   if (auto written = exported->writeTo(dir); !written)
-                       return OperationResult::failure(written.error());
-                   return OperationResult::success(
-                       QStringLiteral("exported %1 objects and %2 secret names from %3/%4 to %5")
-                           .arg(exported->objects.size())
-                           .arg(exported->secrets.size())
-                           .arg(exported->context, exported->ns, dir),
-                       exported->summary());
-               });
+    return ws.runner().start(
+        spec(QStringLiteral("cluster.export"),
+             QStringLiteral("Export manifests to %1").arg(dir),
+             ws.profile(),
+             region,
+             {{QStringLiteral("dir"), dir}}),
+        [&ws, region, dir](const Progress &progress) {
+            return withApi(ws, region, {}, {}, [&](KubeApi &api) {
+                progress.set(0.1,
+                             QStringLiteral(
+                                 "reading Deployments, Services, ConfigMaps and Secret names"));
+                auto exported = ManifestExport::collect(api, progress.cancelToken());
+                if (!exported)
+                    return OperationResult::failure(exported.error());
+                progress.set(0.8, QStringLiteral("writing %1").arg(dir));
+                if (auto written = exported->writeTo(dir); !written)
+                    return OperationResult::failure(written.error());
+                return OperationResult::success(
+                    QStringLiteral("exported %1 objects and %2 secret names from %3/%4 to %5")
+                        .arg(exported->objects.size())
+                        .arg(exported->secrets.size())
+                        .arg(exported->context, exported->ns, dir),
+                    exported->summary());
+            });
+        });
 }
 
 Operation *ClusterOperations::checkAccess(Workspace &ws,
@@ -190,35 +197,34 @@ Operation *ClusterOperations::checkAccess(Workspace &ws,
                     {{QStringLiteral("deployment"), deployment}},
                     false),
                [&ws, region, deployment](const Progress &progress) {
-                   auto target = resolve(ws, region, deployment);
-                   if (!target)
-                       return OperationResult::failure(target.error());
-                   KubeApi api(target->connection);
-                   DeploymentActions actions(api);
-                   auto scale = actions.mayI(QStringLiteral("update"),
-                                             QStringLiteral("deployments"),
-                                             QStringLiteral("scale"),
-                                             deployment,
-                                             progress.cancelToken());
-                   if (!scale)
-                       return OperationResult::failure(scale.error());
-                   auto restart = actions.mayI(QStringLiteral("patch"),
-                                               QStringLiteral("deployments"),
-                                               QString(),
-                                               deployment,
-                                               progress.cancelToken());
-                   if (!restart)
-                       return OperationResult::failure(restart.error());
-                   return OperationResult::success(
-                       scale->allowed && restart->allowed
-                           ? QStringLiteral("allowed to scale and restart %1").arg(deployment)
-                           : QStringLiteral("not allowed: %1")
-                                 .arg(scale->allowed ? restart->describe : scale->describe),
-                       {{QStringLiteral("scale"), scale->allowed},
-                        {QStringLiteral("restart"), restart->allowed},
-                        {QStringLiteral("reason"), scale->allowed ? restart->reason : scale->reason},
-                        {QStringLiteral("context"), target->connection->access().context},
-                        {QStringLiteral("namespace"), target->connection->ns()}});
+                   return withApi(ws, region, deployment, {}, [&](KubeApi &api) {
+                       DeploymentActions actions(api);
+                       auto scale = actions.mayI(QStringLiteral("update"),
+                                                 QStringLiteral("deployments"),
+                                                 QStringLiteral("scale"),
+                                                 deployment,
+                                                 progress.cancelToken());
+                       if (!scale)
+                           return OperationResult::failure(scale.error());
+                       auto restart = actions.mayI(QStringLiteral("patch"),
+                                                   QStringLiteral("deployments"),
+                                                   QString(),
+                                                   deployment,
+                                                   progress.cancelToken());
+                       if (!restart)
+                           return OperationResult::failure(restart.error());
+                       return OperationResult::success(
+                           scale->allowed && restart->allowed
+                               ? QStringLiteral("allowed to scale and restart %1").arg(deployment)
+                               : QStringLiteral("not allowed: %1")
+                                     .arg(scale->allowed ? restart->describe : scale->describe),
+                           {{QStringLiteral("scale"), scale->allowed},
+                            {QStringLiteral("restart"), restart->allowed},
+                            {QStringLiteral("reason"),
+                             scale->allowed ? restart->reason : scale->reason},
+                            {QStringLiteral("context"), api.connection().access().context},
+                            {QStringLiteral("namespace"), api.connection().ns()}});
+                   });
                });
 }
 

@@ -73,6 +73,17 @@ KubeApi::KubeApi(std::shared_ptr<KubeConnection> connection)
 
 KubeApi::~KubeApi() = default;
 
+Result<std::unique_ptr<QNetworkReply>> KubeApi::send(const KubeRequest &request,
+                                                     const CancelToken &cancel,
+                                                     quint64 *serial)
+{
+    auto prepared = m_connection->prepare(request, cancel, serial);
+    if (!prepared)
+        return fail(prepared.error());
+    return std::unique_ptr<QNetworkReply>(
+        m_nam->sendCustomRequest(*prepared, request.verb, request.body));
+}
+
 Result<KubeResponse> KubeApi::call(const KubeRequest &request,
                                    const CancelToken &cancel,
                                    bool retryable)
@@ -80,11 +91,10 @@ Result<KubeResponse> KubeApi::call(const KubeRequest &request,
     bool refreshed = false;
     for (int attempt = 0;; ++attempt) {
         quint64 serial = 0;
-        auto prepared = m_connection->prepare(request, cancel, &serial);
-        if (!prepared)
-            return fail(prepared.error());
-        std::unique_ptr<QNetworkReply> reply(
-            m_nam->sendCustomRequest(*prepared, request.verb, request.body));
+        auto sent = send(request, cancel, &serial);
+        if (!sent)
+            return fail(sent.error());
+        std::unique_ptr<QNetworkReply> reply = std::move(*sent);
         waitFor(reply.get(), cancel);
         if (cancel.isCancelled())
             return fail(Error::cancelled());
@@ -155,11 +165,10 @@ Result<int> KubeApi::stream(const KubeRequest &request,
                             QByteArray *errorBody)
 {
     quint64 serial = 0;
-    auto prepared = m_connection->prepare(request, cancel, &serial);
-    if (!prepared)
-        return fail(prepared.error());
-    std::unique_ptr<QNetworkReply> reply(
-        m_nam->sendCustomRequest(*prepared, request.verb, request.body));
+    auto sent = send(request, cancel, &serial);
+    if (!sent)
+        return fail(sent.error());
+    std::unique_ptr<QNetworkReply> reply = std::move(*sent);
     QByteArray pending;
     bool stopped = false;
     auto statusOk = [&] {

@@ -9,6 +9,7 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QNetworkReply;
 
 namespace ragdr::core {
 
@@ -53,6 +54,10 @@ public:
                        QByteArray *errorBody = nullptr);
 
 private:
+    Result<std::unique_ptr<QNetworkReply>> send(const KubeRequest &request,
+                                                const CancelToken &cancel,
+                                                quint64 *serial);
+
     std::shared_ptr<KubeConnection> m_connection;
     std::unique_ptr<QNetworkAccessManager> m_nam;
 };

@@ -1,5 +1,7 @@
 #include "backupspanel.h"
 
+#include "../common/paneltitle.h"
+
 #include "backuptablemodel.h"
 #include "manifestdialog.h"
 #include "progressdelegate.h"
@@ -46,11 +48,7 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     , m_retentionButton(new QPushButton(tr("Retention…"), this))
 {
     setObjectName(QStringLiteral("backupsPanel"));
-    auto *title = new QLabel(tr("Backups"), this);
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.4);
-    f.setBold(true);
-    title->setFont(f);
+    auto *title = panelTitle(tr("Backups"), this);
     m_rpo->setObjectName(QStringLiteral("rpoLabel"));
     m_rpo->setWordWrap(true); // several regions make a long line; it must not widen the window
     m_problems->setObjectName(QStringLiteral("problemsLabel"));

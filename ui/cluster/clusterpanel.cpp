@@ -1,5 +1,7 @@
 #include "clusterpanel.h"
 
+#include "../common/paneltitle.h"
+
 #include "regionview.h"
 
 #include "core/cluster/clusterservice.h"
@@ -17,11 +19,7 @@ ClusterPanel::ClusterPanel(core::Workspace *workspace, QWidget *parent)
     , m_tabs(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("clusterPanel"));
-    auto *title = new QLabel(tr("Cluster"), this);
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.4);
-    f.setBold(true);
-    title->setFont(f);
+    auto *title = panelTitle(tr("Cluster"), this);
     m_tabs->setObjectName(QStringLiteral("regionTabs"));
     for (const core::Region &region : workspace->profile().regions) {
         auto *view = new RegionView(workspace, region, m_tabs);

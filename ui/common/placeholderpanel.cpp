@@ -1,5 +1,7 @@
 #include "placeholderpanel.h"
 
+#include "paneltitle.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -8,11 +10,7 @@ namespace ragdr::ui {
 PlaceholderPanel::PlaceholderPanel(const QString &title, const QString &what, QWidget *parent)
     : QWidget(parent)
 {
-    auto *heading = new QLabel(title, this);
-    QFont f = heading->font();
-    f.setPointSizeF(f.pointSizeF() * 1.4);
-    f.setBold(true);
-    heading->setFont(f);
+    auto *heading = panelTitle(title, this);
     auto *status = new QLabel(tr("Not connected"), this);
     status->setObjectName(QStringLiteral("placeholderStatus"));
     auto *body = new QLabel(what, this);

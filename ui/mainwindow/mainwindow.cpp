@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "../common/paneltitle.h"
+
 #include "../backups/backupspanel.h"
 #include "../cluster/clusterpanel.h"
 #include "../common/operationbar.h"
@@ -74,11 +76,7 @@ QWidget *MainWindow::messagePage(const QString &objectName,
 {
     auto *page = new QWidget(this);
     page->setObjectName(objectName);
-    auto *heading = new QLabel(title, page);
-    QFont f = heading->font();
-    f.setPointSizeF(f.pointSizeF() * 1.4);
-    f.setBold(true);
-    heading->setFont(f);
+    auto *heading = panelTitle(title, page);
     auto *text = new QLabel(body, page);
     text->setObjectName(QStringLiteral("messageText"));
     text->setWordWrap(true);
