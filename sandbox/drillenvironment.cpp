@@ -1,11 +1,13 @@
 #include "drillenvironment.h"
 
+#include "drillkube.h"
 #include "drillpostgres.h"
 #include "drillseed.h"
 
 #include "core/base/files.h"
 #include "core/db/pgsession.h"
 #include "core/db/scram.h"
+#include "core/profile/profileloader.h"
 #include "core/secrets/secretstore.h"
 
 #include <QDir>
@@ -59,6 +61,11 @@ QString DrillEnvironment::profilePath() const
     return m_dir + QStringLiteral("/profile.yaml");
 }
 
+QString DrillEnvironment::kubeconfigPath() const
+{
+    return DrillKube(m_dir).kubeconfigPath();
+}
+
 QString DrillEnvironment::secretPath(const QString &name) const
 {
     return m_dir + QStringLiteral("/secrets/") + name + QStringLiteral(".password");
@@ -93,11 +100,19 @@ Result<QByteArray> DrillEnvironment::superuserPassword() const
 
 Status DrillEnvironment::up(int rows, const Say &say)
 {
+    UpOptions options;
+    options.rows = rows;
+    return up(options, say);
+}
+
+Status DrillEnvironment::up(const UpOptions &options, const Say &say)
+{
+    const int rows = options.rows;
     if (!QDir().mkpath(m_dir + QStringLiteral("/secrets")))
         return fail(Error::badInput(QStringLiteral("cannot create %1").arg(m_dir)));
     QFile::setPermissions(m_dir + QStringLiteral("/secrets"),
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    for (const char *sub : {"backups/primary", "backups/mirror", "data"})
+    for (const char *sub : {"backups/primary", "backups/mirror", "backups/b-primary", "backups/b-mirror", "data"})
         QDir().mkpath(m_dir + QLatin1Char('/') + QLatin1String(sub));
 
     DrillPostgres pg(m_dir);
@@ -131,13 +146,6 @@ Status DrillEnvironment::up(int rows, const Say &say)
         if (auto seeded = seed(port, rows, say); !seeded)
             return seeded;
     }
-    const QJsonObject state{{QStringLiteral("port"), port},
-                            {QStringLiteral("pgdata"), pg.dataDir()},
-                            {QStringLiteral("profile"), profilePath()}};
-    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"), QJsonDocument(state).toJson());
-        !written) {
-        return written;
-    }
     if (auto written = files::writeAtomically(m_dir + QStringLiteral("/rclone.conf"),
                                               "# the drill's mirror repository: a local directory reached "
                                               "through rclone, as an offsite remote would be\n"
@@ -147,6 +155,25 @@ Status DrillEnvironment::up(int rows, const Say &say)
     }
     if (auto written = writeProfile(port); !written)
         return written;
+
+    // The simulated Kubernetes of every region the profile names (its kube contexts).
+    auto profile = ProfileLoader::loadFile(profilePath());
+    if (!profile)
+        return fail(profile.error().prefixed(QStringLiteral("the drill profile")));
+    DrillKube kube(m_dir);
+    DrillKube::Options kubeOptions;
+    kubeOptions.pods = options.pods;
+    if (auto started = kube.up(*profile, kubeOptions, say); !started)
+        return started;
+
+    const QJsonObject state{{QStringLiteral("port"), port},
+                            {QStringLiteral("pgdata"), pg.dataDir()},
+                            {QStringLiteral("profile"), profilePath()},
+                            {QStringLiteral("kube"), kube.summary()}};
+    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"), QJsonDocument(state).toJson());
+        !written) {
+        return written;
+    }
     say(QStringLiteral("sandbox up: PostgreSQL %1 on 127.0.0.1:%2, profile %3").arg(pg.dataDir()).arg(port).arg(profilePath()));
     return {};
 }
@@ -219,6 +246,9 @@ Status DrillEnvironment::writeProfile(int port) const
 
 Status DrillEnvironment::down(const Say &say)
 {
+    // The simulated clusters first: they may run even where PostgreSQL never started.
+    if (auto stopped = DrillKube(m_dir).down(say); !stopped)
+        return stopped;
     DrillPostgres pg(m_dir);
     if (!pg.isInitialized())
         return fail(Error::badInput(QStringLiteral("%1 holds no drill sandbox").arg(m_dir)));
@@ -244,6 +274,7 @@ QString DrillEnvironment::status() const
         lines.append(QStringLiteral("postgres  running, pid %1, 127.0.0.1:%2").arg(pg.pid()).arg(pg.port()));
     else
         lines.append(QStringLiteral("postgres  stopped (%1)").arg(pg.dataDir()));
+    lines.append(DrillKube(m_dir).statusLines());
     return lines.join(QLatin1Char('\n'));
 }
 

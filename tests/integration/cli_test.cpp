@@ -47,6 +47,9 @@ protected:
         const QString tmp = m_dir->path();
         text.replace(QStringLiteral("path: backups/primary"), QStringLiteral("path: %1/primary").arg(tmp));
         text.replace(sandbox + QStringLiteral("/backups/mirror"), tmp + QStringLiteral("/mirror"));
+        // The second region's repositories, likewise the test's own.
+        text.replace(QStringLiteral("path: backups/b-primary"), QStringLiteral("path: %1/b-primary").arg(tmp));
+        text.replace(sandbox + QStringLiteral("/backups/b-mirror"), tmp + QStringLiteral("/b-mirror"));
         text.replace(QStringLiteral("rclone_config: rclone.conf"), QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
         text.replace(QStringLiteral("{file: secrets/"), QStringLiteral("{file: %1/secrets/").arg(sandbox));
         text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(tmp));
@@ -76,7 +79,8 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(QFileInfo::exists(file)) << qPrintable(file);
     EXPECT_TRUE(QFileInfo(file).fileName().startsWith(QStringLiteral("rag_backup_")));
 
-    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json")}));
+    // The drill profile has two regions; the backup went to the first (the default).
+    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json"), QStringLiteral("--region"), QStringLiteral("drill")}));
     ASSERT_EQ(list.exitCode, 0) << qPrintable(list.err);
     const QJsonArray regions = list.json().value(QStringLiteral("regions")).toArray();
     ASSERT_EQ(regions.size(), 1);
@@ -90,7 +94,7 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_EQ(verify.exitCode, 0) << qPrintable(verify.err);
     EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed"))) << qPrintable(verify.out);
 
-    const CliRun human = runRagdr(with({QStringLiteral("backups")}));
+    const CliRun human = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("drill")}));
     EXPECT_EQ(human.exitCode, 0);
     EXPECT_TRUE(human.out.contains(QStringLiteral("quick: passed"))) << qPrintable(human.out);
     EXPECT_TRUE(human.out.contains(QStringLiteral("2/2 ok"))) << qPrintable(human.out);
