@@ -196,8 +196,12 @@ QJsonObject aggregatedGroup(const char *name,
                       {QStringLiteral("verbs"), r.verbs}};
         if (!r.shortNames.isEmpty())
             o.insert(QStringLiteral("shortNames"), r.shortNames);
-        if (r.verbs.contains(QStringLiteral("list")))
+        // `kubectl get all` means the workloads, as in a real cluster: not events or namespaces.
+        const QLatin1String plural(r.plural);
+        if (plural == QLatin1String("pods") || plural == QLatin1String("deployments")
+            || plural == QLatin1String("replicasets")) {
             o.insert(QStringLiteral("categories"), strings({"all"}));
+        }
         QJsonArray subs;
         for (const auto &[sub, kind, verbs] : r.subresources)
             subs.append(QJsonObject{{QStringLiteral("subresource"), QLatin1String(sub)},
