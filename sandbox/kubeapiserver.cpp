@@ -122,7 +122,7 @@ QList<DiscoveryResource> coreResources()
              all,
              strings({"po"}),
              {{"log", groupVersionKind("", "v1", "Pod"), strings({"get"})},
-              {"status", groupVersionKind("", "v1", "Pod"), strings({"get", "patch", "update"})}}},
+              {"status", groupVersionKind("", "v1", "Pod"), strings({"get"})}}},
             {"events", "event", "", "v1", "Event", true, all, strings({"ev"}), {}},
             {"namespaces",
              "namespace",
@@ -150,9 +150,7 @@ QList<DiscoveryResource> appsResources()
              {{"scale",
                groupVersionKind("autoscaling", "v1", "Scale"),
                strings({"get", "patch", "update"})},
-              {"status",
-               groupVersionKind("apps", "v1", "Deployment"),
-               strings({"get", "patch", "update"})}}},
+              {"status", groupVersionKind("apps", "v1", "Deployment"), strings({"get"})}}},
             {"replicasets",
              "replicaset",
              "apps",
@@ -161,12 +159,7 @@ QList<DiscoveryResource> appsResources()
              true,
              all,
              strings({"rs"}),
-             {{"scale",
-               groupVersionKind("autoscaling", "v1", "Scale"),
-               strings({"get", "patch", "update"})},
-              {"status",
-               groupVersionKind("apps", "v1", "ReplicaSet"),
-               strings({"get", "patch", "update"})}}}};
+             {{"status", groupVersionKind("apps", "v1", "ReplicaSet"), strings({"get"})}}}};
 }
 
 QList<DiscoveryResource> authorizationResources()
