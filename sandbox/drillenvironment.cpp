@@ -1,11 +1,13 @@
 #include "drillenvironment.h"
 
+#include "drillkube.h"
 #include "drillpostgres.h"
 #include "drillseed.h"
 
 #include "core/base/files.h"
 #include "core/db/pgsession.h"
 #include "core/db/scram.h"
+#include "core/profile/profileloader.h"
 #include "core/secrets/secretstore.h"
 
 #include <QDir>
@@ -44,8 +46,7 @@ int freePort()
 QString yamlQuotedPath(const QString &path)
 {
     QString escaped = path;
-    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-        .replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
     return escaped;
 }
 
@@ -58,6 +59,11 @@ DrillEnvironment::DrillEnvironment(QString dir)
 QString DrillEnvironment::profilePath() const
 {
     return m_dir + QStringLiteral("/profile.yaml");
+}
+
+QString DrillEnvironment::kubeconfigPath() const
+{
+    return DrillKube(m_dir).kubeconfigPath();
 }
 
 QString DrillEnvironment::secretPath(const QString &name) const
@@ -94,11 +100,19 @@ Result<QByteArray> DrillEnvironment::superuserPassword() const
 
 Status DrillEnvironment::up(int rows, const Say &say)
 {
+    UpOptions options;
+    options.rows = rows;
+    return up(options, say);
+}
+
+Status DrillEnvironment::up(const UpOptions &options, const Say &say)
+{
+    const int rows = options.rows;
     if (!QDir().mkpath(m_dir + QStringLiteral("/secrets")))
         return fail(Error::badInput(QStringLiteral("cannot create %1").arg(m_dir)));
     QFile::setPermissions(m_dir + QStringLiteral("/secrets"),
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    for (const char *sub : {"backups/primary", "backups/mirror", "data"})
+    for (const char *sub : {"backups/primary", "backups/mirror", "backups/b-primary", "backups/b-mirror", "data"})
         QDir().mkpath(m_dir + QLatin1Char('/') + QLatin1String(sub));
 
     DrillPostgres pg(m_dir);
@@ -106,8 +120,7 @@ Status DrillEnvironment::up(int rows, const Say &say)
     if (fresh) {
         say(QStringLiteral("creating a PostgreSQL cluster in %1").arg(pg.dataDir()));
         const QByteArray password = randomSecret();
-        if (auto saved = files::writeAtomically(secretPath(QStringLiteral("postgres")),
-                                                password,
+        if (auto saved = files::writeAtomically(secretPath(QStringLiteral("postgres")), password,
                                                 QFileDevice::ReadOwner | QFileDevice::WriteOwner);
             !saved) {
             return saved;
@@ -119,10 +132,7 @@ Status DrillEnvironment::up(int rows, const Say &say)
         int port = 0;
         QFile state(m_dir + QStringLiteral("/drill.json"));
         if (state.open(QIODevice::ReadOnly))
-            port = QJsonDocument::fromJson(state.readAll())
-                       .object()
-                       .value(QStringLiteral("port"))
-                       .toInt();
+            port = QJsonDocument::fromJson(state.readAll()).object().value(QStringLiteral("port")).toInt();
         QTcpServer probe;
         if (port <= 0 || !probe.listen(QHostAddress::LocalHost, quint16(port)))
             port = freePort();
@@ -136,28 +146,35 @@ Status DrillEnvironment::up(int rows, const Say &say)
         if (auto seeded = seed(port, rows, say); !seeded)
             return seeded;
     }
-    const QJsonObject state{{QStringLiteral("port"), port},
-                            {QStringLiteral("pgdata"), pg.dataDir()},
-                            {QStringLiteral("profile"), profilePath()}};
-    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"),
-                                              QJsonDocument(state).toJson());
-        !written) {
-        return written;
-    }
-    if (auto written
-        = files::writeAtomically(m_dir + QStringLiteral("/rclone.conf"),
-                                 "# the drill's mirror repository: a local directory reached "
-                                 "through rclone, as an offsite remote would be\n"
-                                 "[drill-mirror]\ntype = local\n");
+    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/rclone.conf"),
+                                              "# the drill's mirror repository: a local directory reached "
+                                              "through rclone, as an offsite remote would be\n"
+                                              "[drill-mirror]\ntype = local\n");
         !written) {
         return written;
     }
     if (auto written = writeProfile(port); !written)
         return written;
-    say(QStringLiteral("sandbox up: PostgreSQL %1 on 127.0.0.1:%2, profile %3")
-            .arg(pg.dataDir())
-            .arg(port)
-            .arg(profilePath()));
+
+    // The simulated Kubernetes of every region the profile names (its kube contexts).
+    auto profile = ProfileLoader::loadFile(profilePath());
+    if (!profile)
+        return fail(profile.error().prefixed(QStringLiteral("the drill profile")));
+    DrillKube kube(m_dir);
+    DrillKube::Options kubeOptions;
+    kubeOptions.pods = options.pods;
+    if (auto started = kube.up(*profile, kubeOptions, say); !started)
+        return started;
+
+    const QJsonObject state{{QStringLiteral("port"), port},
+                            {QStringLiteral("pgdata"), pg.dataDir()},
+                            {QStringLiteral("profile"), profilePath()},
+                            {QStringLiteral("kube"), kube.summary()}};
+    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/drill.json"), QJsonDocument(state).toJson());
+        !written) {
+        return written;
+    }
+    say(QStringLiteral("sandbox up: PostgreSQL %1 on 127.0.0.1:%2, profile %3").arg(pg.dataDir()).arg(port).arg(profilePath()));
     return {};
 }
 
@@ -172,26 +189,20 @@ Status DrillEnvironment::seed(int port, int rows, const Say &say)
     if (!admin)
         return fail(admin.error());
     const QByteArray appPassword = randomSecret();
-    if (auto saved = files::writeAtomically(secretPath(kAppUser),
-                                            appPassword,
+    if (auto saved = files::writeAtomically(secretPath(kAppUser), appPassword,
                                             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         !saved) {
         return saved;
     }
     // The role's password reaches the server as a SCRAM verifier, never in clear.
     if (auto created = (*admin)->execute(QStringLiteral("CREATE ROLE %1 LOGIN CREATEDB PASSWORD %2")
-                                             .arg(kAppUser,
-                                                  PgSession::quoteLiteral(QString::fromLatin1(
-                                                      scramSha256Verifier(appPassword)))));
+                                             .arg(kAppUser, PgSession::quoteLiteral(QString::fromLatin1(scramSha256Verifier(appPassword)))));
         !created) {
         return created;
     }
-    if (auto created = (*admin)->execute(
-            QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(kDatabase, kAppUser));
-        !created)
+    if (auto created = (*admin)->execute(QStringLiteral("CREATE DATABASE %1 OWNER %2").arg(kDatabase, kAppUser)); !created)
         return created;
-    auto vector = (*admin)->scalar(
-        QStringLiteral("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'"));
+    auto vector = (*admin)->scalar(QStringLiteral("SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'"));
     const bool pgvector = vector && vector->toString().toInt() > 0;
     if (pgvector) {
         auto inRag = PgSession::connect(super, *superPassword, kDatabase);
@@ -226,8 +237,7 @@ Status DrillEnvironment::writeProfile(int port) const
 {
     QFile templ(QStringLiteral(":/ragdr/profiles/drill.yaml"));
     if (!templ.open(QIODevice::ReadOnly))
-        return fail(
-            Error::failed(QStringLiteral("the drill profile template is missing from the build")));
+        return fail(Error::failed(QStringLiteral("the drill profile template is missing from the build")));
     QString text = QString::fromUtf8(templ.readAll());
     text.replace(QStringLiteral("@PORT@"), QString::number(port));
     text.replace(QStringLiteral("@DIR@"), yamlQuotedPath(m_dir));
@@ -236,6 +246,9 @@ Status DrillEnvironment::writeProfile(int port) const
 
 Status DrillEnvironment::down(const Say &say)
 {
+    // The simulated clusters first: they may run even where PostgreSQL never started.
+    if (auto stopped = DrillKube(m_dir).down(say); !stopped)
+        return stopped;
     DrillPostgres pg(m_dir);
     if (!pg.isInitialized())
         return fail(Error::badInput(QStringLiteral("%1 holds no drill sandbox").arg(m_dir)));
@@ -253,16 +266,15 @@ QString DrillEnvironment::status() const
 {
     DrillPostgres pg(m_dir);
     if (!pg.isInitialized())
-        return QStringLiteral("%1: no drill sandbox here (ragdr-drill up --dir %1 makes one)")
-            .arg(m_dir);
+        return QStringLiteral("%1: no drill sandbox here (ragdr-drill up --dir %1 makes one)").arg(m_dir);
     QStringList lines;
     lines.append(QStringLiteral("sandbox   %1").arg(m_dir));
     lines.append(QStringLiteral("profile   %1").arg(profilePath()));
     if (pg.isRunning())
-        lines.append(
-            QStringLiteral("postgres  running, pid %1, 127.0.0.1:%2").arg(pg.pid()).arg(pg.port()));
+        lines.append(QStringLiteral("postgres  running, pid %1, 127.0.0.1:%2").arg(pg.pid()).arg(pg.port()));
     else
         lines.append(QStringLiteral("postgres  stopped (%1)").arg(pg.dataDir()));
+    lines.append(DrillKube(m_dir).statusLines());
     return lines.join(QLatin1Char('\n'));
 }
 

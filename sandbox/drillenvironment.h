@@ -10,22 +10,32 @@
 namespace ragdr::sandbox {
 
 // The drill sandbox in one directory: a real PostgreSQL cluster with the RAG database, backup
-// repositories (a local primary and an rclone mirror), secrets readable only by their owner, and
-// DIR/profile.yaml pointing ragdr at all of it. `down` stops what runs and removes nothing.
+// repositories (a local primary and an rclone mirror per region), secrets readable only by their
+// owner, simulated Kubernetes API servers for the profile's regions (DrillKube), and
+// DIR/profile.yaml and DIR/kubeconfig pointing ragdr and kubectl at all of it. `down` stops what
+// runs and removes nothing.
 class DrillEnvironment final
 {
 public:
     static constexpr int kDefaultRows = 2000;
 
+    struct UpOptions
+    {
+        int rows = kDefaultRows; // chunks seeded when the database is created
+        int pods = 0;            // > 0: the scale-target workload (rag-worker) runs this many pods
+    };
+
     explicit DrillEnvironment(QString dir);
 
     using Say = std::function<void(const QString &)>;
     core::Status up(int rows, const Say &say);
+    core::Status up(const UpOptions &options, const Say &say);
     core::Status down(const Say &say);
     QString status() const;
 
     QString dir() const { return m_dir; }
     QString profilePath() const;
+    QString kubeconfigPath() const;
     int port() const;
     bool isUp() const;
 

@@ -1,5 +1,8 @@
-// ragdr-drill: the drill sandbox. See sandbox/drillenvironment.h.
+// ragdr-drill: the drill sandbox. See sandbox/drillenvironment.h and sandbox/drillkube.h.
 #include "sandbox/drillenvironment.h"
+#include "sandbox/drillkube.h"
+#include "sandbox/kubecluster.h"
+#include "sandbox/kubeserve.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,15 +18,22 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(RAGDR_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "The drill sandbox: a real PostgreSQL with the RAG database, backup repositories and a "
-        "profile for ragdr, all in one directory.\n\n"
-        "  up      create (first time) and start the sandbox\n"
-        "  down    stop what runs; remove nothing\n"
-        "  status  say what runs"));
+    parser.setApplicationDescription(
+        QStringLiteral("The drill sandbox: a real PostgreSQL with the RAG database, backup "
+                       "repositories, simulated "
+                       "Kubernetes API servers (one per region, for kubectl and the console) and a "
+                       "profile for "
+                       "ragdr, all in one directory.\n\n"
+                       "  up           create (first time) and start the sandbox\n"
+                       "  down         stop what runs; remove nothing\n"
+                       "  status       say what runs\n"
+                       "  fault NAME   inject a fault into a simulated cluster: %1\n"
+                       "  heal         remove every injected fault (also: fault heal)")
+            .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("up | down | status"));
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("up | down | status | fault NAME | heal"));
     const QCommandLineOption dirOption(QStringLiteral("dir"),
                                        QStringLiteral("The sandbox directory."),
                                        QStringLiteral("DIR"));
@@ -32,8 +42,19 @@ int main(int argc, char **argv)
                    QStringLiteral("Chunks to seed when the sandbox is created (default %1).")
                        .arg(sandbox::DrillEnvironment::kDefaultRows),
                    QStringLiteral("N"));
+    const QCommandLineOption podsOption(QStringLiteral("pods"),
+                                        QStringLiteral(
+                                            "Run N rag-worker pods per region (a large cluster)."),
+                                        QStringLiteral("N"));
+    const QCommandLineOption
+        regionOption(QStringLiteral("region"),
+                     QStringLiteral("The cluster a fault or heal applies to (a context such as "
+                                    "drill-b, or all)."),
+                     QStringLiteral("R"));
     parser.addOption(dirOption);
     parser.addOption(rowsOption);
+    parser.addOption(podsOption);
+    parser.addOption(regionOption);
     parser.process(app);
 
     auto usage = [&](const QString &why) {
@@ -44,31 +65,56 @@ int main(int argc, char **argv)
         return 2;
     };
     const QStringList args = parser.positionalArguments();
-    if (args.size() != 1)
-        return usage(QStringLiteral("expected one command"));
+    if (args.isEmpty())
+        return usage(QStringLiteral("expected a command"));
     if (!parser.isSet(dirOption))
         return usage(QStringLiteral("--dir DIR is required"));
-    int rows = sandbox::DrillEnvironment::kDefaultRows;
+    const QString command = args.constFirst();
+    const QString dir = parser.value(dirOption);
+    // `serve` is what `up` starts in the background; it is not meant to be typed.
+    if (command == QLatin1String("serve"))
+        return sandbox::KubeServe::run(sandbox::DrillEnvironment(dir).dir());
+
+    sandbox::DrillEnvironment::UpOptions options;
     if (parser.isSet(rowsOption)) {
         bool ok = false;
-        rows = parser.value(rowsOption).toInt(&ok);
-        if (!ok || rows < 10 || rows > 50'000'000)
+        options.rows = parser.value(rowsOption).toInt(&ok);
+        if (!ok || options.rows < 10 || options.rows > 50'000'000)
             return usage(QStringLiteral("--rows expects a number from 10 to 50000000"));
     }
+    if (parser.isSet(podsOption)) {
+        bool ok = false;
+        options.pods = parser.value(podsOption).toInt(&ok);
+        if (!ok || options.pods < 1 || options.pods > 20'000)
+            return usage(QStringLiteral("--pods expects a number from 1 to 20000"));
+    }
 
-    sandbox::DrillEnvironment env(parser.value(dirOption));
+    sandbox::DrillEnvironment env(dir);
     const auto say = [](const QString &line) {
         std::fprintf(stderr, "ragdr-drill: %s\n", qPrintable(line));
     };
-    const QString command = args.constFirst();
     core::Status done;
     if (command == QLatin1String("up")) {
-        done = env.up(rows, say);
+        done = env.up(options, say);
     } else if (command == QLatin1String("down")) {
         done = env.down(say);
     } else if (command == QLatin1String("status")) {
         std::printf("%s\n", qPrintable(env.status()));
         return 0;
+    } else if (command == QLatin1String("fault") || command == QLatin1String("heal")) {
+        sandbox::DrillKube kube(env.dir());
+        const QString region = parser.value(regionOption);
+        const bool heal = command == QLatin1String("heal")
+                          || args.value(1) == QLatin1String("heal");
+        if (!heal && args.size() != 2)
+            return usage(QStringLiteral("fault expects one fault name"));
+        const auto result = heal ? kube.heal(region) : kube.inject(args.at(1), region);
+        if (!result) {
+            done = core::fail(result.error());
+        } else {
+            for (const QString &line : kube.statusLines())
+                std::printf("%s\n", qPrintable(line));
+        }
     } else {
         return usage(QStringLiteral("unknown command \"%1\"").arg(command));
     }

@@ -70,7 +70,8 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(QFileInfo::exists(file)) << qPrintable(file);
     EXPECT_TRUE(QFileInfo(file).fileName().startsWith(QStringLiteral("rag_backup_")));
 
-    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json")}));
+    // The drill profile has two regions; the backup went to the first (the default).
+    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json"), QStringLiteral("--region"), QStringLiteral("drill")}));
     ASSERT_EQ(list.exitCode, 0) << qPrintable(list.err);
     const QJsonArray regions = list.json().value(QStringLiteral("regions")).toArray();
     ASSERT_EQ(regions.size(), 1);
@@ -88,7 +89,7 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed")))
         << qPrintable(verify.out);
 
-    const CliRun human = runRagdr(with({QStringLiteral("backups")}));
+    const CliRun human = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("drill")}));
     EXPECT_EQ(human.exitCode, 0);
     EXPECT_TRUE(human.out.contains(QStringLiteral("quick: passed"))) << qPrintable(human.out);
     EXPECT_TRUE(human.out.contains(QStringLiteral("2/2 ok"))) << qPrintable(human.out);

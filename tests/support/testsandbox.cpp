@@ -80,11 +80,15 @@ core::Profile TestSandbox::isolatedProfile(const QString &dir) const
 {
     core::Profile p = m_profile;
     p.dataDir = dir + QStringLiteral("/data");
-    core::Region &r = p.regions.first();
-    r.repositories[0].location = dir + QStringLiteral("/primary");
-    r.repositories[1].location = QStringLiteral("drill-mirror:") + dir + QStringLiteral("/mirror");
-    QDir().mkpath(dir + QStringLiteral("/primary"));
-    QDir().mkpath(dir + QStringLiteral("/mirror"));
+    for (int i = 0; i < p.regions.size(); ++i) {
+        const QString prefix = i == 0 ? QString() : QStringLiteral("r%1-").arg(i);
+        core::Region &r = p.regions[i];
+        r.repositories[0].location = dir + QStringLiteral("/") + prefix + QStringLiteral("primary");
+        r.repositories[1].location = QStringLiteral("drill-mirror:") + dir + QStringLiteral("/") + prefix
+                                     + QStringLiteral("mirror");
+        QDir().mkpath(dir + QStringLiteral("/") + prefix + QStringLiteral("primary"));
+        QDir().mkpath(dir + QStringLiteral("/") + prefix + QStringLiteral("mirror"));
+    }
     return p;
 }
 
@@ -98,6 +102,9 @@ QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &dat
     text.replace(QStringLiteral("path: backups/primary"),
                  QStringLiteral("path: %1/primary").arg(dir));
     text.replace(sandbox + QStringLiteral("/backups/mirror"), dir + QStringLiteral("/mirror"));
+    // The second region's repositories, likewise the test's own.
+    text.replace(QStringLiteral("path: backups/b-primary"), QStringLiteral("path: %1/b-primary").arg(dir));
+    text.replace(sandbox + QStringLiteral("/backups/b-mirror"), dir + QStringLiteral("/b-mirror"));
     text.replace(QStringLiteral("rclone_config: rclone.conf"),
                  QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
     text.replace(QStringLiteral("{file: secrets/"),

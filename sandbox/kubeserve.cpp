@@ -1,0 +1,250 @@
+#include "kubeserve.h"
+
+#include "httpserver.h"
+#include "kubecluster.h"
+
+#include "core/base/files.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QThread>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ragdr::sandbox {
+
+namespace {
+
+int s_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    // Only async-signal-safe work here: the event loop reads the byte and quits.
+    [[maybe_unused]] const auto written = ::write(s_signalPipe[1], &byte, 1);
+}
+
+QString statePath(const QString &dir)
+{
+    return dir + QStringLiteral("/kube/state.json");
+}
+
+void sendJson(HttpConnection *connection, int code, const QJsonObject &body)
+{
+    connection->respond(code,
+                        "application/json",
+                        QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+void sendError(HttpConnection *connection, int code, const QString &message)
+{
+    sendJson(connection, code, {{QStringLiteral("error"), message}});
+}
+
+// Runs f on the cluster's own thread and waits for it.
+template<typename F>
+void onClusterThread(KubeCluster *cluster, F f)
+{
+    QMetaObject::invokeMethod(cluster, f, Qt::BlockingQueuedConnection);
+}
+
+} // namespace
+
+KubeServe::KubeServe(QString dir)
+    : m_dir(std::move(dir))
+{}
+
+KubeServe::~KubeServe()
+{
+    stop();
+}
+
+core::Status KubeServe::start()
+{
+    QFile file(m_dir + QStringLiteral("/kube/serve.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return core::fail(core::Error::badInput(
+            QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString())));
+    auto config = KubeServeConfig::fromJson(QJsonDocument::fromJson(file.readAll()).object());
+    if (!config)
+        return core::fail(config.error());
+    m_config = *config;
+
+    QFile certFile(m_config.certificateFile);
+    QFile keyFile(m_config.keyFile);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly))
+        return core::fail(core::Error::failed(
+            QStringLiteral("cannot read the sandbox's TLS certificate or key in %1/kube")
+                .arg(m_dir)));
+    const QSslCertificate certificate(certFile.readAll(), QSsl::Pem);
+    const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+    if (certificate.isNull() || key.isNull())
+        return core::fail(core::Error::failed(
+            QStringLiteral("the sandbox's TLS certificate or key does not load")));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(certificate);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+
+    for (const KubeClusterConfig &c : m_config.clusters) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("kube-") + c.name);
+        auto *cluster = new KubeCluster(c, tls);
+        cluster->moveToThread(thread);
+        thread->start();
+        m_threads.append(thread);
+        m_clusters.append(cluster);
+        core::Status started;
+        onClusterThread(cluster, [&] { started = cluster->start(); });
+        if (!started)
+            return core::fail(started.error().prefixed(QStringLiteral("cluster %1").arg(c.name)));
+    }
+
+    m_control = std::make_unique<HttpServer>(tls, [this](HttpConnection *c, const HttpRequest &r) {
+        control(c, r);
+    });
+    if (auto listening = m_control->listen(m_config.controlPort); !listening)
+        return core::fail(listening.error().prefixed(QStringLiteral("control endpoint")));
+
+    QJsonArray clusters;
+    for (const KubeClusterConfig &c : m_config.clusters)
+        clusters.append(QJsonObject{{QStringLiteral("name"), c.name},
+                                    {QStringLiteral("context"), c.context},
+                                    {QStringLiteral("port"), c.port}});
+    const QJsonObject state{{QStringLiteral("pid"), qint64(::getpid())},
+                            {QStringLiteral("ready"), true},
+                            {QStringLiteral("controlPort"), m_config.controlPort},
+                            {QStringLiteral("clusters"), clusters}};
+    return core::files::writeAtomically(statePath(m_dir),
+                                        QJsonDocument(state).toJson(),
+                                        QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+void KubeServe::stop()
+{
+    m_control.reset();
+    for (qsizetype i = 0; i < m_clusters.size(); ++i) {
+        // Deleted on its own thread as that thread ends (its sockets belong to it).
+        m_clusters.at(i)->deleteLater();
+        m_threads.at(i)->quit();
+        m_threads.at(i)->wait();
+        delete m_threads.at(i);
+    }
+    if (!m_clusters.isEmpty())
+        QFile::remove(statePath(m_dir));
+    m_clusters.clear();
+    m_threads.clear();
+}
+
+QList<KubeCluster *> KubeServe::clustersFor(const QString &region) const
+{
+    QList<KubeCluster *> out;
+    for (KubeCluster *c : m_clusters) {
+        if (region.isEmpty() || region == QLatin1String("all") || c->config().name == region
+            || c->config().context == region)
+            out.append(c);
+    }
+    return out;
+}
+
+void KubeServe::control(HttpConnection *connection, const HttpRequest &request)
+{
+    if (request.header("authorization") != "Bearer " + m_config.controlToken.toUtf8()) {
+        sendError(connection, 401, QStringLiteral("unauthorized"));
+        return;
+    }
+    auto statusOf = [](KubeCluster *c) {
+        QJsonObject s;
+        onClusterThread(c, [&] { s = c->status(); });
+        return s;
+    };
+    if (request.path == QLatin1String("/ragdr-drill/v1/status") && request.method == "GET") {
+        QJsonArray clusters;
+        for (KubeCluster *c : m_clusters)
+            clusters.append(statusOf(c));
+        sendJson(connection,
+                 200,
+                 {{QStringLiteral("pid"), qint64(::getpid())},
+                  {QStringLiteral("clusters"), clusters}});
+        return;
+    }
+    if (request.path != QLatin1String("/ragdr-drill/v1/faults")) {
+        sendError(connection, 404, QStringLiteral("no such control endpoint"));
+        return;
+    }
+    QString region = request.queryValue(QStringLiteral("region"));
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    if (body.contains(QLatin1String("region")))
+        region = body.value(QLatin1String("region")).toString();
+    const QList<KubeCluster *> targets = clustersFor(region);
+    if (targets.isEmpty()) {
+        sendError(connection,
+                  400,
+                  QStringLiteral("no simulated cluster is called \"%1\"").arg(region));
+        return;
+    }
+    QJsonArray changed;
+    if (request.method == "POST") {
+        const QString name = body.value(QLatin1String("name")).toString();
+        for (KubeCluster *c : targets) {
+            core::Status injected;
+            onClusterThread(c, [&] { injected = c->inject(name); });
+            if (!injected) {
+                sendError(connection, 400, injected.error().message);
+                return;
+            }
+            changed.append(statusOf(c));
+        }
+    } else if (request.method == "DELETE") {
+        for (KubeCluster *c : targets) {
+            onClusterThread(c, [c] { c->heal(); });
+            changed.append(statusOf(c));
+        }
+    } else {
+        sendError(connection, 405, QStringLiteral("POST a fault or DELETE them"));
+        return;
+    }
+    sendJson(connection, 200, {{QStringLiteral("clusters"), changed}});
+}
+
+int KubeServe::run(const QString &dir)
+{
+    // Our own session: a terminal closing, or whoever ran `up` exiting, does not stop us.
+    ::setsid();
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s_signalPipe) != 0)
+        return 1;
+    QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        char byte = 0;
+        [[maybe_unused]] const auto n = ::read(s_signalPipe[0], &byte, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    ::sigemptyset(&action.sa_mask);
+    ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::signal(SIGHUP, SIG_IGN);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    KubeServe serve(dir);
+    if (auto started = serve.start(); !started) {
+        std::fprintf(stderr, "ragdr-drill serve: %s\n", qPrintable(started.error().message));
+        return 1;
+    }
+    std::fprintf(stderr, "ragdr-drill serve: simulated clusters up in %s\n", qPrintable(dir));
+    const int rc = QCoreApplication::exec();
+    serve.stop();
+    return rc;
+}
+
+} // namespace ragdr::sandbox
