@@ -10,6 +10,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -52,6 +53,10 @@ protected:
         ASSERT_TRUE(m_window.openProfile(m_profile));
         m_window.show();
         ASSERT_TRUE(QTest::qWaitForWindowExposed(&m_window));
+        // The drill has two regions; these tests back up and look at the first.
+        auto *regions = m_window.findChild<QComboBox *>(QStringLiteral("regionSelector"));
+        ASSERT_NE(regions, nullptr);
+        regions->setCurrentIndex(regions->findData(QStringLiteral("drill")));
         m_table = m_window.findChild<QTableView *>(QStringLiteral("backupTable"));
         ASSERT_NE(m_table, nullptr);
         m_tester = std::make_unique<QAbstractItemModelTester>(
