@@ -35,7 +35,12 @@ QStringList supportedFields(KubeResource resource)
     case KubeResource::Namespaces:
         fields << QStringLiteral("status.phase");
         break;
+    case KubeResource::Secrets:
+        fields << QStringLiteral("type");
+        break;
     case KubeResource::Deployments:
+    case KubeResource::Services:
+    case KubeResource::ConfigMaps:
         break;
     }
     return fields;

@@ -124,6 +124,9 @@ QList<DiscoveryResource> coreResources()
              {{"log", groupVersionKind("", "v1", "Pod"), strings({"get"})},
               {"status", groupVersionKind("", "v1", "Pod"), strings({"get"})}}},
             {"events", "event", "", "v1", "Event", true, all, strings({"ev"}), {}},
+            {"services", "service", "", "v1", "Service", true, all, strings({"svc"}), {}},
+            {"configmaps", "configmap", "", "v1", "ConfigMap", true, all, strings({"cm"}), {}},
+            {"secrets", "secret", "", "v1", "Secret", true, all, QJsonArray(), {}},
             {"namespaces",
              "namespace",
              "",
@@ -479,6 +482,24 @@ std::optional<KubeApiServer::Target> KubeApiServer::parseResourcePath(
          QStringLiteral("namespaces"),
          QStringLiteral("Namespace"),
          false},
+        {KubeResource::Services,
+         QString(),
+         QStringLiteral("v1"),
+         QStringLiteral("services"),
+         QStringLiteral("Service"),
+         true},
+        {KubeResource::ConfigMaps,
+         QString(),
+         QStringLiteral("v1"),
+         QStringLiteral("configmaps"),
+         QStringLiteral("ConfigMap"),
+         true},
+        {KubeResource::Secrets,
+         QString(),
+         QStringLiteral("v1"),
+         QStringLiteral("secrets"),
+         QStringLiteral("Secret"),
+         true},
         {KubeResource::Deployments,
          QStringLiteral("apps"),
          QStringLiteral("v1"),
@@ -849,6 +870,23 @@ void KubeApiServer::list(HttpConnection *connection,
         }
     }
 
+    // Metadata only (what kubectl get --show-kind -o name and the console's secret check ask
+    // for): no spec, no data, no status leaves the server.
+    if (request.header("accept").contains("as=PartialObjectMetadataList")) {
+        QJsonArray partial;
+        for (const QJsonObject &o : items)
+            partial.append(core::KubeTable::partialObjectMetadata(o));
+        QJsonObject meta{{QStringLiteral("resourceVersion"), QString::number(listVersion)}};
+        if (!continueToken.isEmpty())
+            meta.insert(QStringLiteral("continue"), continueToken);
+        sendJson(connection,
+                 200,
+                 {{QStringLiteral("kind"), QStringLiteral("PartialObjectMetadataList")},
+                  {QStringLiteral("apiVersion"), QStringLiteral("meta.k8s.io/v1")},
+                  {QStringLiteral("metadata"), meta},
+                  {QStringLiteral("items"), partial}});
+        return;
+    }
     const QString version = tableVersion(request.header("accept"));
     if (!version.isEmpty()) {
         core::KubeTableOptions options;
@@ -1075,6 +1113,9 @@ void KubeApiServer::create(HttpConnection *connection,
         break;
     }
     case KubeResource::Events:
+    case KubeResource::Services:
+    case KubeResource::ConfigMaps:
+    case KubeResource::Secrets:
         break;
     case KubeResource::ReplicaSets:
     case KubeResource::Namespaces:

@@ -315,6 +315,7 @@ void KubeController::start()
         if (!m_store.contains(KubeResource::Deployments, KubeStore::key(m_config.ns, w.name)))
             m_store.create(KubeResource::Deployments, deployment);
     }
+    seedConfiguration();
     // Let the workloads come up as they would have long ago, in simulated time, 5 s a step.
     for (int i = 0; i < 12; ++i) {
         tick();
@@ -325,6 +326,78 @@ void KubeController::start()
     // Nobody watched the seeding; its history would only crowd out what comes next.
     m_store.dropHistory();
     m_timer.start();
+}
+
+// What a real rag-prod namespace holds besides its workloads, so that the console's manifest
+// export has something to save: a Service per workload with a port, the service's ConfigMap and
+// a Secret. The Secret's values are random, made here, and only ever read by the API; its key
+// names show in metadata.managedFields as a real API server records them.
+void KubeController::seedConfiguration()
+{
+    const QJsonObject meta{{QStringLiteral("namespace"), m_config.ns}};
+    auto withName = [&](const QString &name) {
+        QJsonObject m = meta;
+        m.insert(QStringLiteral("name"), name);
+        return m;
+    };
+    int octet = 10;
+    for (const KubeWorkload &w : m_config.workloads) {
+        if (w.port <= 0 || m_store.contains(KubeResource::Services, KubeStore::key(m_config.ns, w.name)))
+            continue;
+        const QString ip = QStringLiteral("10.96.0.%1").arg(octet++);
+        m_store.create(KubeResource::Services,
+                       {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                        {QStringLiteral("kind"), QStringLiteral("Service")},
+                        {QStringLiteral("metadata"), withName(w.name)},
+                        {QStringLiteral("spec"),
+                         QJsonObject{{QStringLiteral("type"), QStringLiteral("ClusterIP")},
+                                     {QStringLiteral("clusterIP"), ip},
+                                     {QStringLiteral("clusterIPs"), QJsonArray{ip}},
+                                     {QStringLiteral("selector"), w.matchLabels},
+                                     {QStringLiteral("ports"),
+                                      QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("http")},
+                                                             {QStringLiteral("port"), 80},
+                                                             {QStringLiteral("targetPort"), w.port},
+                                                             {QStringLiteral("protocol"), QStringLiteral("TCP")}}}}}}});
+    }
+    if (!m_store.contains(KubeResource::ConfigMaps, KubeStore::key(m_config.ns, QStringLiteral("rag-config")))) {
+        m_store.create(KubeResource::ConfigMaps,
+                       {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                        {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
+                        {QStringLiteral("metadata"), withName(QStringLiteral("rag-config"))},
+                        {QStringLiteral("data"),
+                         QJsonObject{{QStringLiteral("LLM_MODEL"), QStringLiteral("gemini-2.0-flash")},
+                                     {QStringLiteral("EMBEDDING_MODEL"), QStringLiteral("text-embedding-004")},
+                                     {QStringLiteral("EMBEDDING_DIMENSION"), QStringLiteral("384")},
+                                     {QStringLiteral("TOP_K"), QStringLiteral("5")}}}});
+    }
+    if (!m_store.contains(KubeResource::Secrets, KubeStore::key(m_config.ns, QStringLiteral("rag-secrets")))) {
+        auto randomValue = [] {
+            QByteArray bytes(24, Qt::Uninitialized);
+            QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 6);
+            return QString::fromLatin1(bytes.toBase64());
+        };
+        QJsonObject m = withName(QStringLiteral("rag-secrets"));
+        m.insert(QStringLiteral("managedFields"),
+                 QJsonArray{QJsonObject{{QStringLiteral("manager"), QStringLiteral("kubectl-create")},
+                                        {QStringLiteral("operation"), QStringLiteral("Update")},
+                                        {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                                        {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
+                                        {QStringLiteral("fieldsV1"),
+                                         QJsonObject{{QStringLiteral("f:data"),
+                                                      QJsonObject{{QStringLiteral("."), QJsonObject()},
+                                                                  {QStringLiteral("f:DATABASE_URL"), QJsonObject()},
+                                                                  {QStringLiteral("f:GEMINI_API_KEY"), QJsonObject()}}},
+                                                     {QStringLiteral("f:type"), QJsonObject()}}}}});
+        m_store.create(KubeResource::Secrets,
+                       {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                        {QStringLiteral("kind"), QStringLiteral("Secret")},
+                        {QStringLiteral("metadata"), m},
+                        {QStringLiteral("type"), QStringLiteral("Opaque")},
+                        {QStringLiteral("data"),
+                         QJsonObject{{QStringLiteral("DATABASE_URL"), randomValue()},
+                                     {QStringLiteral("GEMINI_API_KEY"), randomValue()}}}});
+    }
 }
 
 // --- indexes ---------------------------------------------------------------------------------
@@ -418,6 +491,9 @@ void KubeController::onChanged(const KubeChange &change)
             m_eventOrder.removeOne(key);
         break;
     case KubeResource::Namespaces:
+    case KubeResource::Services:
+    case KubeResource::ConfigMaps:
+    case KubeResource::Secrets:
         break;
     }
 }

@@ -73,6 +73,7 @@ public:
     bool faultActive(Fault fault) const { return m_faults.contains(fault); }
 
 private:
+    void seedConfiguration();
     struct ContainerSim
     {
         QString name;

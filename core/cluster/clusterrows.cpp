@@ -15,6 +15,16 @@ QJsonObject meta(const QJsonObject &o)
     return o.value(QLatin1String("metadata")).toObject();
 }
 
+// A cell by its column's name, as kube-apiserver declares the columns (wide ones sit between).
+QString cell(const KubeTableRow &row, const QList<KubeColumn> &columns, QLatin1String name)
+{
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        if (columns.at(i).name == name)
+            return row.cells.at(i).toVariant().toString();
+    }
+    return {};
+}
+
 } // namespace
 
 Health PodRow::healthOf(const QString &status, const QString &ready)
@@ -43,17 +53,17 @@ Health PodRow::healthOf(const QString &status, const QString &ready)
 
 PodRow PodRow::from(const QJsonObject &pod, const QDateTime &now)
 {
+    static const QList<KubeColumn> columns = KubePrinters::podColumns();
     const KubeTableRow row = KubePrinters::pod(pod, now);
     PodRow r;
-    r.name = row.cells.at(0).toString();
-    r.ready = row.cells.at(1).toString();
-    r.status = row.cells.at(2).toString();
-    r.restarts = row.cells.at(3).isString() ? row.cells.at(3).toString()
-                                            : QString::number(row.cells.at(3).toInt());
+    r.name = cell(row, columns, QLatin1String("Name"));
+    r.ready = cell(row, columns, QLatin1String("Ready"));
+    r.status = cell(row, columns, QLatin1String("Status"));
+    r.restarts = cell(row, columns, QLatin1String("Restarts"));
     r.restartCount = r.restarts.section(QLatin1Char(' '), 0, 0).toInt();
     r.created = kubetime::parse(meta(pod).value(QLatin1String("creationTimestamp")).toString());
-    r.ip = row.cells.at(5).toString();
-    r.node = row.cells.at(6).toString();
+    r.ip = cell(row, columns, QLatin1String("IP"));
+    r.node = cell(row, columns, QLatin1String("Node"));
     for (const QJsonValue &c :
          pod.value(QLatin1String("spec")).toObject().value(QLatin1String("containers")).toArray())
         r.containers.append(c.toObject().value(QLatin1String("name")).toString());
@@ -109,14 +119,15 @@ DeploymentRow DeploymentRow::from(const QJsonObject &deployment, const QDateTime
 
 EventRow EventRow::from(const QJsonObject &event, const QDateTime &now)
 {
+    static const QList<KubeColumn> columns = KubePrinters::eventColumns();
     const KubeTableRow row = KubePrinters::event(event, now);
     EventRow r;
     r.key = meta(event).value(QLatin1String("name")).toString();
-    r.lastSeen = row.cells.at(0).toString();
-    r.type = row.cells.at(1).toString();
-    r.reason = row.cells.at(2).toString();
-    r.object = row.cells.at(3).toString();
-    r.message = row.cells.at(4).toString();
+    r.lastSeen = cell(row, columns, QLatin1String("Last Seen"));
+    r.type = cell(row, columns, QLatin1String("Type"));
+    r.reason = cell(row, columns, QLatin1String("Reason"));
+    r.object = cell(row, columns, QLatin1String("Object"));
+    r.message = cell(row, columns, QLatin1String("Message"));
     r.count = event.value(QLatin1String("count")).toInt(1);
     QString last = event.value(QLatin1String("lastTimestamp")).toString();
     if (last.isEmpty())

@@ -638,6 +638,114 @@ KubeTableRow KubePrinters::namespaceRow(const QJsonObject &ns, const QDateTime &
     return row;
 }
 
+QList<KubeColumn> KubePrinters::serviceColumns()
+{
+    const QString str = QStringLiteral("string");
+    return {nameColumn(),
+            column(QStringLiteral("Type"), str, 0,
+                   QStringLiteral("type determines how the Service is exposed.")),
+            column(QStringLiteral("Cluster-IP"), str, 0,
+                   QStringLiteral("clusterIP is the IP address of the service.")),
+            column(QStringLiteral("External-IP"), str, 0,
+                   QStringLiteral("externalIPs is a list of IP addresses for which nodes in the "
+                                  "cluster will also accept traffic for this service.")),
+            column(QStringLiteral("Port(s)"), str, 0,
+                   QStringLiteral("The list of ports that are exposed by this service.")),
+            ageColumn(),
+            column(QStringLiteral("Selector"), str, 1,
+                   QStringLiteral("Route service traffic to pods with label keys and values "
+                                  "matching this selector."))};
+}
+
+// printService and getServiceExternalIP / makePortString in printers.go.
+KubeTableRow KubePrinters::service(const QJsonObject &service, const QDateTime &now)
+{
+    const QJsonObject spec = service.value(QLatin1String("spec")).toObject();
+    const QString type = spec.value(QLatin1String("type")).toString(QStringLiteral("ClusterIP"));
+    const QJsonArray clusterIPs = spec.value(QLatin1String("clusterIPs")).toArray();
+    QString internalIP = QStringLiteral("<none>");
+    if (!clusterIPs.isEmpty())
+        internalIP = clusterIPs.first().toString();
+    QStringList external;
+    for (const QJsonValue &ip : spec.value(QLatin1String("externalIPs")).toArray())
+        external.append(ip.toString());
+    QString externalIP;
+    if (type == QLatin1String("ClusterIP") || type == QLatin1String("NodePort")) {
+        externalIP = external.isEmpty() ? QStringLiteral("<none>") : external.join(QLatin1Char(','));
+    } else if (type == QLatin1String("LoadBalancer")) {
+        for (const QJsonValue &ingress : service.value(QLatin1String("status"))
+                                              .toObject()
+                                              .value(QLatin1String("loadBalancer"))
+                                              .toObject()
+                                              .value(QLatin1String("ingress"))
+                                              .toArray()) {
+            const QJsonObject i = ingress.toObject();
+            const QString ip = i.value(QLatin1String("ip")).toString();
+            external.append(ip.isEmpty() ? i.value(QLatin1String("hostname")).toString() : ip);
+        }
+        externalIP = external.isEmpty() ? QStringLiteral("<pending>") : external.join(QLatin1Char(','));
+    } else if (type == QLatin1String("ExternalName")) {
+        externalIP = spec.value(QLatin1String("externalName")).toString();
+    } else {
+        externalIP = QStringLiteral("<unknown>");
+    }
+    QStringList ports;
+    for (const QJsonValue &p : spec.value(QLatin1String("ports")).toArray()) {
+        const QJsonObject port = p.toObject();
+        const QString protocol = port.value(QLatin1String("protocol")).toString(QStringLiteral("TCP"));
+        const int nodePort = port.value(QLatin1String("nodePort")).toInt();
+        ports.append(nodePort > 0 ? QStringLiteral("%1:%2/%3").arg(port.value(QLatin1String("port")).toInt()).arg(nodePort).arg(protocol)
+                                  : QStringLiteral("%1/%2").arg(port.value(QLatin1String("port")).toInt()).arg(protocol));
+    }
+    KubeTableRow row;
+    row.cells = {nameOf(service),
+                 type,
+                 internalIP,
+                 externalIP,
+                 ports.isEmpty() ? QStringLiteral("<none>") : ports.join(QLatin1Char(',')),
+                 age(service, now),
+                 formatLabels(spec.value(QLatin1String("selector")).toObject())};
+    return row;
+}
+
+QList<KubeColumn> KubePrinters::configMapColumns()
+{
+    return {nameColumn(),
+            column(QStringLiteral("Data"), QStringLiteral("string"), 0,
+                   QStringLiteral("Data contains the configuration data.")),
+            ageColumn()};
+}
+
+KubeTableRow KubePrinters::configMap(const QJsonObject &configMap, const QDateTime &now)
+{
+    KubeTableRow row;
+    row.cells = {nameOf(configMap),
+                 qint64(configMap.value(QLatin1String("data")).toObject().size()
+                        + configMap.value(QLatin1String("binaryData")).toObject().size()),
+                 age(configMap, now)};
+    return row;
+}
+
+QList<KubeColumn> KubePrinters::secretColumns()
+{
+    return {nameColumn(),
+            column(QStringLiteral("Type"), QStringLiteral("string"), 0,
+                   QStringLiteral("Used to facilitate programmatic handling of secret data.")),
+            column(QStringLiteral("Data"), QStringLiteral("string"), 0,
+                   QStringLiteral("Data contains the secret data.")),
+            ageColumn()};
+}
+
+KubeTableRow KubePrinters::secret(const QJsonObject &secret, const QDateTime &now)
+{
+    KubeTableRow row;
+    row.cells = {nameOf(secret),
+                 secret.value(QLatin1String("type")).toString(),
+                 qint64(secret.value(QLatin1String("data")).toObject().size()),
+                 age(secret, now)};
+    return row;
+}
+
 QString KubePrinters::formatLabelSelector(const QJsonObject &selector)
 {
     struct Requirement

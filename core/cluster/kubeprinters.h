@@ -55,6 +55,16 @@ public:
     static QList<KubeColumn> namespaceColumns();
     static KubeTableRow namespaceRow(const QJsonObject &ns, const QDateTime &now);
 
+    static QList<KubeColumn> serviceColumns();
+    static KubeTableRow service(const QJsonObject &service, const QDateTime &now);
+
+    static QList<KubeColumn> configMapColumns();
+    static KubeTableRow configMap(const QJsonObject &configMap, const QDateTime &now);
+
+    // Only the number of keys: a Secret's values never reach a printer.
+    static QList<KubeColumn> secretColumns();
+    static KubeTableRow secret(const QJsonObject &secret, const QDateTime &now);
+
     // metav1.LabelSelectorAsSelector(...).String(): "app=rag-api,tier in (a,b)", requirements
     // sorted by key; "" for a missing or empty selector, "<invalid>" for an unknown operator.
     static QString formatLabelSelector(const QJsonObject &selector);

@@ -17,6 +17,12 @@ QList<KubeColumn> KubeTable::columns(KubeResource resource)
         return KubePrinters::eventColumns();
     case KubeResource::Namespaces:
         return KubePrinters::namespaceColumns();
+    case KubeResource::Services:
+        return KubePrinters::serviceColumns();
+    case KubeResource::ConfigMaps:
+        return KubePrinters::configMapColumns();
+    case KubeResource::Secrets:
+        return KubePrinters::secretColumns();
     }
     return {};
 }
@@ -34,6 +40,12 @@ KubeTableRow KubeTable::row(KubeResource resource, const QJsonObject &object, co
         return KubePrinters::event(object, now);
     case KubeResource::Namespaces:
         return KubePrinters::namespaceRow(object, now);
+    case KubeResource::Services:
+        return KubePrinters::service(object, now);
+    case KubeResource::ConfigMaps:
+        return KubePrinters::configMap(object, now);
+    case KubeResource::Secrets:
+        return KubePrinters::secret(object, now);
     }
     return {};
 }
@@ -103,6 +115,12 @@ std::optional<KubeResource> KubeTable::resourceFromName(const QString &plural)
         return KubeResource::Events;
     if (plural == QLatin1String("namespaces"))
         return KubeResource::Namespaces;
+    if (plural == QLatin1String("services"))
+        return KubeResource::Services;
+    if (plural == QLatin1String("configmaps"))
+        return KubeResource::ConfigMaps;
+    if (plural == QLatin1String("secrets"))
+        return KubeResource::Secrets;
     return std::nullopt;
 }
 

@@ -12,7 +12,16 @@
 namespace ragdr::core {
 
 // The resources ragdr prints as tables.
-enum class KubeResource { Pods, Deployments, ReplicaSets, Events, Namespaces };
+enum class KubeResource {
+    Pods,
+    Deployments,
+    ReplicaSets,
+    Events,
+    Namespaces,
+    Services,
+    ConfigMaps,
+    Secrets,
+};
 
 struct KubeTableOptions
 {

@@ -76,23 +76,30 @@ TestSandbox::TestSandbox()
     m_profile = *profile;
 }
 
-core::Profile TestSandbox::isolatedProfile(const QString &dir) const
+core::Profile TestSandbox::isolatedProfile(const QString &dir, const QStringList &deployments) const
 {
     core::Profile p = m_profile;
+    if (!deployments.isEmpty()) {
+        p.deployments.clear();
+        for (const QString &name : deployments)
+            p.deployments.append({name, QStringLiteral("app=") + name, 2, 5});
+    }
     p.dataDir = dir + QStringLiteral("/data");
     for (int i = 0; i < p.regions.size(); ++i) {
         const QString prefix = i == 0 ? QString() : QStringLiteral("r%1-").arg(i);
         core::Region &r = p.regions[i];
         r.repositories[0].location = dir + QStringLiteral("/") + prefix + QStringLiteral("primary");
-        r.repositories[1].location = QStringLiteral("drill-mirror:") + dir + QStringLiteral("/") + prefix
-                                     + QStringLiteral("mirror");
+        r.repositories[1].location = QStringLiteral("drill-mirror:") + dir + QStringLiteral("/")
+                                     + prefix + QStringLiteral("mirror");
         QDir().mkpath(dir + QStringLiteral("/") + prefix + QStringLiteral("primary"));
         QDir().mkpath(dir + QStringLiteral("/") + prefix + QStringLiteral("mirror"));
     }
     return p;
 }
 
-QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &database) const
+QString TestSandbox::writeIsolatedProfile(const QString &dir,
+                                          const QString &database,
+                                          const QStringList &deployments) const
 {
     const QString sandbox = m_env->dir();
     QFile in(m_env->profilePath());
@@ -103,7 +110,8 @@ QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &dat
                  QStringLiteral("path: %1/primary").arg(dir));
     text.replace(sandbox + QStringLiteral("/backups/mirror"), dir + QStringLiteral("/mirror"));
     // The second region's repositories, likewise the test's own.
-    text.replace(QStringLiteral("path: backups/b-primary"), QStringLiteral("path: %1/b-primary").arg(dir));
+    text.replace(QStringLiteral("path: backups/b-primary"),
+                 QStringLiteral("path: %1/b-primary").arg(dir));
     text.replace(sandbox + QStringLiteral("/backups/b-mirror"), dir + QStringLiteral("/b-mirror"));
     text.replace(QStringLiteral("rclone_config: rclone.conf"),
                  QStringLiteral("rclone_config: %1/rclone.conf").arg(sandbox));
@@ -114,6 +122,17 @@ QString TestSandbox::writeIsolatedProfile(const QString &dir, const QString &dat
     text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(dir));
     text.replace(QStringLiteral("      name: rag\n"),
                  QStringLiteral("      name: %1\n").arg(database));
+    if (!deployments.isEmpty()) {
+        const qsizetype from = text.indexOf(QStringLiteral("\ndeployments:\n"));
+        const qsizetype to = text.indexOf(QStringLiteral("\n\n"), from + 1);
+        QString section = QStringLiteral("\ndeployments:\n");
+        for (const QString &name : deployments) {
+            section += QStringLiteral("  - name: %1\n    selector: app=%1\n    replicas: {normal: "
+                                      "2, recovery: 5}\n")
+                           .arg(name);
+        }
+        text.replace(from, to - from + 1, section);
+    }
     const QString path = dir + QStringLiteral("/profile.yaml");
     QFile out(path);
     if (!out.open(QIODevice::WriteOnly))

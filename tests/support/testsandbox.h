@@ -22,9 +22,13 @@ public:
 
     // The sandbox's profile with its own empty repositories and data directory, so that tests
     // running side by side never see each other's backups.
-    core::Profile isolatedProfile(const QString &dir) const;
+    core::Profile isolatedProfile(const QString &dir, const QStringList &deployments = {}) const;
     // The same, written as a profile file in dir (for the CLI and the console), on database.
-    QString writeIsolatedProfile(const QString &dir, const QString &database) const;
+    // deployments, when given, replace the profile's (each "name" with selector app=name), for
+    // tests that act on deployments of their own in the shared simulated clusters.
+    QString writeIsolatedProfile(const QString &dir,
+                                 const QString &database,
+                                 const QStringList &deployments = {}) const;
 
     // A superuser session on the sandbox, for setting up what a test needs.
     core::DatabaseConfig superuser() const { return m_env->superuser(); }

@@ -208,11 +208,7 @@ void MainWindow::buildPanels()
                               tr("One-click verified restore and the guided walkthrough: verify, "
                                  "restore into a staging database, compare, swap, scale back."),
                               m_stack)},
-        {tr("Cluster"),
-         new PlaceholderPanel(tr("Cluster"),
-                              tr("Pods of rag-api and rag-worker in each region, scaling, rollout "
-                                 "restart, logs and events."),
-                              m_stack)},
+        {tr("Cluster"), m_cluster},
         {tr("LLM"),
          new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
         {tr("Checklist"),
