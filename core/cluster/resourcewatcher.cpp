@@ -59,6 +59,8 @@ ResourceWatcher::ResourceWatcher(std::shared_ptr<KubeConnection> connection,
 
 ResourceWatcher::~ResourceWatcher()
 {
+    // No signal from a destructor: whoever listens may be half gone already.
+    blockSignals(true);
     stop();
 }
 

@@ -103,9 +103,19 @@ TEST_F(BackupTest, BackupIsTheRunbooksDumpWithCountsEqualToTheDatabase)
     ASSERT_TRUE(latest.isSymLink());
     EXPECT_EQ(QFileInfo(latest.symLinkTarget()).fileName(), name);
 
-    // Nothing but the dump, its manifest and the link is left behind.
+    // The namespace's Kubernetes objects are saved with it (runbook §3.2), and recorded.
+    const QString k8s = primaryDir() + QLatin1Char('/') + name + QStringLiteral(".k8s.yaml");
+    ASSERT_TRUE(QFileInfo::exists(k8s)) << qPrintable(r.warnings.join(QLatin1Char('\n')));
+    EXPECT_EQ(manifest->kubernetes.value(QStringLiteral("context")).toString(), QStringLiteral("drill-a"));
+    EXPECT_EQ(manifest->kubernetes.value(QStringLiteral("sha256")).toString(),
+              QString::fromLatin1(files::sha256Hex(k8s, CancelToken()).value_or(QByteArray())));
+    EXPECT_FALSE(manifest->kubernetes.value(QStringLiteral("objects")).toArray().isEmpty());
+    EXPECT_TRUE(QFileInfo::exists(mirrorDir() + QLatin1Char('/') + name + QStringLiteral(".k8s.yaml")));
+
+    // Nothing but the dump, its manifest, the cluster's objects and the link is left behind.
     EXPECT_EQ(filesIn(primaryDir()),
               (QStringList{name,
+                           name + QStringLiteral(".k8s.yaml"),
                            name + QStringLiteral(".manifest.json"),
                            QStringLiteral("rag_backup_latest.dump")}));
 }
@@ -342,7 +352,7 @@ TEST_F(BackupTest, RetentionKeepsTheNewestVerifiedAndNeedsConfirmation)
     EXPECT_EQ(after.entries.first().goodCopies(), 2)
         << "the mirror copy of the kept backup is gone";
     // Both repositories lost the deleted backups and their manifests.
-    EXPECT_EQ(filesIn(mirrorDir()).size(), 2);
+    EXPECT_EQ(filesIn(mirrorDir()).size(), 3); // the kept backup: dump, manifest, Kubernetes objects
 }
 
 TEST_F(BackupTest, RetentionDeletesNothingWhenAListingFails)

@@ -1,0 +1,423 @@
+// Faults injected into the drill's second region (drill-b): what kubectl sees of each, and
+// that ragdr's watches, scale and permission checks come through them with the server's truth.
+// The tests of this binary hold ctest's "drill-b" lock: they never run side by side, and each
+// heals the region when it ends, whatever happens.
+#include "kubectl.h"
+#include "testsandbox.h"
+
+#include "core/cluster/clusteroperations.h"
+#include "core/cluster/clusterqueries.h"
+#include "core/cluster/kubeapi.h"
+#include "core/cluster/kubepaths.h"
+#include "core/cluster/resourcewatcher.h"
+#include "core/ops/workspace.h"
+#include "sandbox/drillkube.h"
+
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace ragdr;
+using namespace ragdr::core;
+using namespace ragdr::test;
+
+namespace {
+
+const QString kRegion = QStringLiteral("drill-b");
+
+class FaultsTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        ASSERT_FALSE(Kubectl::program().isEmpty()) << Kubectl::missingMessage();
+        m_tmp = makeTempDir();
+        m_kube = std::make_unique<sandbox::DrillKube>(TestSandbox::shared().environment().dir());
+        m_kubectl = std::make_unique<Kubectl>(TestSandbox::shared().environment().kubeconfigPath(),
+                                              m_tmp->path() + QStringLiteral("/cache"));
+        m_workspace = Workspace::forProfile(TestSandbox::shared().isolatedProfile(m_tmp->path()));
+    }
+
+    void TearDown() override { (void) m_kube->heal(kRegion); }
+
+    const Kubectl &kubectl() const { return *m_kubectl; }
+    Kubectl regionB() const { return m_kubectl->withContext(kRegion); }
+
+    void inject(const QString &fault)
+    {
+        const auto injected = m_kube->inject(fault, kRegion);
+        ASSERT_TRUE(injected.has_value()) << qPrintable(injected.error().message);
+    }
+    void heal()
+    {
+        const auto healed = m_kube->heal(kRegion);
+        ASSERT_TRUE(healed.has_value()) << qPrintable(healed.error().message);
+    }
+
+    std::shared_ptr<KubeConnection> connection()
+    {
+        auto c = m_workspace->kube().forRegion(kRegion);
+        EXPECT_TRUE(c.has_value()) << qPrintable(c.error().message);
+        return c.value_or(nullptr);
+    }
+
+    // The pods of the profile's deployments as the server has them now: name -> resourceVersion.
+    QHash<QString, QString> truth()
+    {
+        KubeApi api(connection());
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("labelSelector"),
+                           ClusterQueries::podSelectors(m_workspace->profile()).constFirst());
+        auto items = api.list(kubepaths::pods(QStringLiteral("rag-prod")), query, CancelToken());
+        EXPECT_TRUE(items.has_value()) << qPrintable(items.error().message);
+        return versions(items.value_or(QList<QJsonObject>()));
+    }
+
+    static QHash<QString, QString> versions(const QList<QJsonObject> &objects)
+    {
+        QHash<QString, QString> out;
+        for (const QJsonObject &o : objects) {
+            const QJsonObject meta = o.value(QStringLiteral("metadata")).toObject();
+            out.insert(meta.value(QStringLiteral("name")).toString(),
+                       meta.value(QStringLiteral("resourceVersion")).toString());
+        }
+        return out;
+    }
+
+    // A watcher on the region's pods, with the store it keeps.
+    struct Watch
+    {
+        ResourceStore store;
+        int batches = 0;
+        QList<ResourceWatcher::State> states;
+        std::unique_ptr<ResourceWatcher> watcher; // last: it goes first, before what it feeds
+
+        QHash<QString, QString> table() const { return versions(store.objects().values()); }
+    };
+
+    std::unique_ptr<Watch> watchPods()
+    {
+        auto w = std::make_unique<Watch>();
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("labelSelector"),
+                           ClusterQueries::podSelectors(m_workspace->profile()).constFirst());
+        w->watcher = std::make_unique<ResourceWatcher>(connection(),
+                                                       kubepaths::pods(QStringLiteral("rag-prod")),
+                                                       query);
+        Watch *raw = w.get();
+        QObject::connect(raw->watcher.get(), &ResourceWatcher::batch, [raw](const WatchBatch &b) {
+            raw->store.apply(b);
+            ++raw->batches;
+        });
+        QObject::connect(raw->watcher.get(),
+                         &ResourceWatcher::stateChanged,
+                         [raw](ResourceWatcher::State s, const QString &) {
+                             raw->states.append(s);
+                         });
+        w->watcher->start();
+        EXPECT_TRUE(QTest::qWaitFor([raw] { return raw->batches > 0; }, 15000));
+        return w;
+    }
+
+    // The watcher's table ends equal to a fresh list of the server's pods.
+    void expectTableIsTheTruth(Watch &w)
+    {
+        QHash<QString, QString> server;
+        const bool equal = QTest::qWaitFor(
+            [&] {
+                server = truth();
+                return w.table() == server;
+            },
+            20000);
+        EXPECT_TRUE(equal) << "the watched table differs from the server: " << w.table().size()
+                           << " rows against " << server.size();
+    }
+
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    std::unique_ptr<sandbox::DrillKube> m_kube;
+    std::unique_ptr<Kubectl> m_kubectl;
+    std::unique_ptr<Workspace> m_workspace;
+};
+
+} // namespace
+
+TEST_F(FaultsTest, AWatchThatExpiresRelistsAndEndsWithTheServersTruth)
+{
+    auto w = watchPods();
+    const int relistsBefore = w->watcher->relists();
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("watch-expire")));
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("rollout"),
+                        QStringLiteral("restart"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker")})
+                  .exitCode,
+              0);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return w->watcher->relists() > relistsBefore; }, 20000))
+        << "the watcher never relisted after 410 Expired";
+    ASSERT_NO_FATAL_FAILURE(heal());
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("rollout"),
+                        QStringLiteral("status"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker"),
+                        QStringLiteral("--timeout=60s")})
+                  .exitCode,
+              0);
+    expectTableIsTheTruth(*w);
+}
+
+TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
+{
+    auto w = watchPods();
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("region-down")));
+    EXPECT_TRUE(
+        QTest::qWaitFor([&] { return w->states.contains(ResourceWatcher::State::Reconnecting); },
+                        20000))
+        << "the watcher never noticed its server was gone";
+    ASSERT_NO_FATAL_FAILURE(heal());
+    // Changes made while it reconnects are not lost.
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("scale"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker"),
+                        QStringLiteral("--replicas=3")})
+                  .exitCode,
+              0);
+    EXPECT_TRUE(
+        QTest::qWaitFor([&] { return w->watcher->state() == ResourceWatcher::State::Watching; },
+                        40000));
+    expectTableIsTheTruth(*w);
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("scale"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker"),
+                        QStringLiteral("--replicas=2")})
+                  .exitCode,
+              0);
+    expectTableIsTheTruth(*w);
+}
+
+TEST_F(FaultsTest, ScaleGoesThroughApiServerErrorsAndTheTableFollows)
+{
+    auto w = watchPods();
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("apiserver-errors")));
+    auto await = [](Operation *op) {
+        QSignalSpy done(op, &Operation::finished);
+        EXPECT_TRUE(done.wait(120000));
+        return done.first().at(0).value<OperationResult>();
+    };
+    const OperationResult up = await(
+        ClusterOperations::scale(*m_workspace, kRegion, QStringLiteral("rag-api"), 5, 3, {}));
+    EXPECT_TRUE(up.ok()) << qPrintable(up.message);
+    ASSERT_NO_FATAL_FAILURE(heal());
+    expectTableIsTheTruth(*w);
+    int apiPods = 0;
+    for (const QJsonObject &pod : w->store.objects()) {
+        if (pod.value(QStringLiteral("metadata"))
+                    .toObject()
+                    .value(QStringLiteral("labels"))
+                    .toObject()
+                    .value(QStringLiteral("app"))
+                == QLatin1String("rag-api")
+            && pod.value(QStringLiteral("metadata"))
+                   .toObject()
+                   .value(QStringLiteral("deletionTimestamp"))
+                   .isUndefined()) {
+            ++apiPods;
+        }
+    }
+    EXPECT_EQ(apiPods, 5);
+    const OperationResult down = await(
+        ClusterOperations::scale(*m_workspace, kRegion, QStringLiteral("rag-api"), 3, 5, {}));
+    EXPECT_TRUE(down.ok()) << qPrintable(down.message);
+}
+
+TEST_F(FaultsTest, ScaleThatRbacForbidsIsRefusedBeforeAnythingChanges)
+{
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:update:deployments/scale")));
+    QSignalSpy
+        done(ClusterOperations::scale(*m_workspace, kRegion, QStringLiteral("rag-api"), 4, {}, {}),
+             &Operation::finished);
+    ASSERT_TRUE(done.wait(60000));
+    const auto r = done.first().at(0).value<OperationResult>();
+    EXPECT_EQ(r.exitCode(), 3) << qPrintable(r.message);
+    EXPECT_TRUE(r.message.contains(QStringLiteral("may not update deployments/scale rag-api")))
+        << qPrintable(r.message);
+    EXPECT_TRUE(r.untouched.contains(QStringLiteral("was not changed"))) << qPrintable(r.untouched);
+    EXPECT_TRUE(
+        regionB()
+            .run({QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("rag-api")})
+            .out.contains(QLatin1String("3/3")));
+}
+
+TEST_F(FaultsTest, EveryFaultAsKubectlSeesIt)
+{
+    sandbox::DrillKube kube(TestSandbox::shared().environment().dir());
+    const QString region = QStringLiteral("drill-b");
+    struct Healer
+    {
+        sandbox::DrillKube &kube;
+        QString region;
+        ~Healer() { (void) kube.heal(region); }
+    } healer{kube, region};
+    const Kubectl b = kubectl().withContext(region);
+    auto inject = [&](const QString &fault) {
+        const auto injected = kube.inject(fault, region);
+        ASSERT_TRUE(injected.has_value()) << qPrintable(injected.error().message);
+    };
+    auto heal = [&] {
+        const auto healed = kube.heal(region);
+        ASSERT_TRUE(healed.has_value()) << qPrintable(healed.error().message);
+    };
+    auto podsOf = [&](const QString &app) {
+        QList<QStringList> out;
+        for (const QStringList &row : rows(b.run({QStringLiteral("get"),
+                                                  QStringLiteral("pods"),
+                                                  QStringLiteral("-l"),
+                                                  QStringLiteral("app=") + app,
+                                                  QStringLiteral("--no-headers")})
+                                               .out)) {
+            if (row.value(2) != QLatin1String("Terminating"))
+                out.append(row);
+        }
+        return out;
+    };
+    auto allIn = [&](const QString &app, const QStringList &states) {
+        const QList<QStringList> pods = podsOf(app);
+        return !pods.isEmpty() && std::all_of(pods.begin(), pods.end(), [&](const QStringList &r) {
+            return states.contains(r.value(2));
+        });
+    };
+
+    // api-crashloop: the API's containers crash, restart and back off; their previous run says why.
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("api-crashloop")));
+    ASSERT_TRUE(waitUntil(
+        [&] { return allIn(QStringLiteral("rag-api"), {QStringLiteral("CrashLoopBackOff")}); },
+        20000))
+        << qPrintable(b.run({QStringLiteral("get"), QStringLiteral("pods")}).out);
+    const QStringList crashing = podsOf(QStringLiteral("rag-api")).first();
+    EXPECT_EQ(crashing.value(1), QStringLiteral("0/1"));
+    EXPECT_NE(crashing.value(3), QStringLiteral("0"));
+    const KubectlRun previous = b.run(
+        {QStringLiteral("logs"), crashing.value(0), QStringLiteral("--previous")});
+    EXPECT_TRUE(previous.out.contains(QLatin1String("Application startup failed")))
+        << qPrintable(previous.all());
+    EXPECT_TRUE(
+        b.run({QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("rag-api")})
+            .out.contains(QLatin1String("0/3")));
+
+    // worker-down: the workers fail and stay down between restarts.
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("worker-down")));
+    EXPECT_TRUE(
+        waitUntil([&] { return allIn(QStringLiteral("rag-worker"), {QStringLiteral("Error")}); },
+                  20000))
+        << qPrintable(b.run({QStringLiteral("get"), QStringLiteral("pods")}).out);
+
+    // Healed, everything runs again; the restart counts stay.
+    ASSERT_NO_FATAL_FAILURE(heal());
+    EXPECT_TRUE(waitUntil(
+        [&] {
+            return allIn(QStringLiteral("rag-api"), {QStringLiteral("Running")})
+                   && allIn(QStringLiteral("rag-worker"), {QStringLiteral("Running")});
+        },
+        30000))
+        << qPrintable(b.run({QStringLiteral("get"), QStringLiteral("pods")}).out);
+    EXPECT_TRUE(waitUntil(
+        [&] {
+            return b
+                .run(
+                    {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("rag-api")})
+                .out.contains(QLatin1String("3/3"));
+        },
+        20000));
+
+    // apiserver-errors: a share of requests answer 500, the rest work.
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("apiserver-errors")));
+    int failures = 0;
+    int successes = 0;
+    for (int i = 0; i < 40 && (failures == 0 || successes == 0); ++i) {
+        const KubectlRun r = b.run({QStringLiteral("get"),
+                                    QStringLiteral("deployment"),
+                                    QStringLiteral("rag-api"),
+                                    QStringLiteral("-o"),
+                                    QStringLiteral("name")});
+        if (r.exitCode == 0)
+            ++successes;
+        else if (r.err.contains(QLatin1String("InternalError")))
+            ++failures;
+    }
+    EXPECT_GT(failures, 0);
+    EXPECT_GT(successes, 0);
+    ASSERT_NO_FATAL_FAILURE(heal());
+
+    // RBAC that says no: the request is forbidden and the pre-check knows it.
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:patch:deployments/scale")));
+    const KubectlRun forbidden = b.run({QStringLiteral("scale"),
+                                        QStringLiteral("deployment"),
+                                        QStringLiteral("rag-api"),
+                                        QStringLiteral("--replicas=4")});
+    EXPECT_NE(forbidden.exitCode, 0);
+    EXPECT_TRUE(forbidden.err.contains(QLatin1String("Forbidden"))) << qPrintable(forbidden.all());
+    const KubectlRun canI = b.run({QStringLiteral("auth"),
+                                   QStringLiteral("can-i"),
+                                   QStringLiteral("patch"),
+                                   QStringLiteral("deployments"),
+                                   QStringLiteral("--subresource=scale")});
+    EXPECT_TRUE(canI.out.startsWith(QLatin1String("no"))) << qPrintable(canI.all());
+    const KubectlRun canGet = b.run({QStringLiteral("auth"),
+                                     QStringLiteral("can-i"),
+                                     QStringLiteral("get"),
+                                     QStringLiteral("pods")});
+    EXPECT_EQ(canGet.out.trimmed(), QStringLiteral("yes")) << qPrintable(canGet.all());
+    ASSERT_NO_FATAL_FAILURE(heal());
+
+    // watch-expire: open watches get 410 Expired; kubectl's rollout status relists and still
+    // sees its rollout through.
+    auto watch = b.start({QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-w")});
+    readLinesUntil(
+        *watch, [](const QStringList &l) { return !l.isEmpty(); }, 10000);
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("watch-expire")));
+    const QStringList watched = readLinesUntil(
+        *watch,
+        [](const QStringList &l) { return !l.filter(QStringLiteral("Expired")).isEmpty(); },
+        15000);
+    stop(*watch);
+    EXPECT_FALSE(watched.filter(QStringLiteral("Expired")).isEmpty())
+        << qPrintable(watched.join(QLatin1Char('\n')));
+    ASSERT_EQ(b.run({QStringLiteral("rollout"),
+                     QStringLiteral("restart"),
+                     QStringLiteral("deployment"),
+                     QStringLiteral("rag-worker")})
+                  .exitCode,
+              0);
+    const KubectlRun status = b.run({QStringLiteral("rollout"),
+                                     QStringLiteral("status"),
+                                     QStringLiteral("deployment"),
+                                     QStringLiteral("rag-worker"),
+                                     QStringLiteral("--timeout=60s"),
+                                     QStringLiteral("-v=6")});
+    EXPECT_EQ(status.exitCode, 0) << qPrintable(status.all().right(3000));
+    EXPECT_TRUE(status.out.contains(QLatin1String("successfully rolled out")));
+    ASSERT_NO_FATAL_FAILURE(heal());
+
+    // region-down: the region's API server stops answering; healed, it answers again.
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("region-down")));
+    const KubectlRun down = b.run(
+        {QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("--request-timeout=5s")});
+    EXPECT_NE(down.exitCode, 0);
+    EXPECT_TRUE(down.err.contains(QLatin1String("refused"))) << qPrintable(down.all());
+    // The other region is untouched.
+    EXPECT_EQ(kubectl()
+                  .run({QStringLiteral("get"),
+                        QStringLiteral("pods"),
+                        QStringLiteral("-o"),
+                        QStringLiteral("name")})
+                  .exitCode,
+              0);
+    ASSERT_NO_FATAL_FAILURE(heal());
+    const KubectlRun up = b.run({QStringLiteral("get"), QStringLiteral("pods")});
+    EXPECT_EQ(up.exitCode, 0) << qPrintable(up.all());
+}
