@@ -2,7 +2,10 @@
 
 #include "kubeprinters.h"
 #include "kubetime.h"
+#include "resourcewatcher.h"
 #include "rolloutstatus.h"
+
+#include <numeric>
 
 #include <QJsonArray>
 
@@ -136,6 +139,33 @@ EventRow EventRow::from(const QJsonObject &event, const QDateTime &now)
         last = meta(event).value(QLatin1String("creationTimestamp")).toString();
     r.lastTimestamp = kubetime::parse(last);
     return r;
+}
+
+void EventRow::keepNewest(WatchBatch &batch)
+{
+    if (batch.derived.size() <= kShown)
+        return;
+    QList<qsizetype> order(batch.derived.size());
+    std::iota(order.begin(), order.end(), 0);
+    auto time = [&](qsizetype i) {
+        return static_cast<const EventRow *>(batch.derived.at(i).constData())->lastTimestamp;
+    };
+    std::nth_element(order.begin(),
+                     order.begin() + kShown,
+                     order.end(),
+                     [&](qsizetype a, qsizetype b) { return time(a) > time(b); });
+    order.resize(kShown);
+    std::sort(order.begin(), order.end());
+    QList<QVariant> derived;
+    QStringList names;
+    derived.reserve(kShown);
+    names.reserve(kShown);
+    for (qsizetype i : std::as_const(order)) {
+        derived.append(batch.derived.at(i));
+        names.append(batch.names.value(i));
+    }
+    batch.derived = std::move(derived);
+    batch.names = std::move(names);
 }
 
 bool selectorMatches(const QString &selector, const QJsonObject &labels)

@@ -56,6 +56,10 @@ struct DeploymentRow
 
 struct EventRow
 {
+    // The console shows the newest this many events of a namespace: a long incident's thousands
+    // more would only cost memory and time.
+    static constexpr int kShown = 2000;
+
     QString key; // metadata.name
     QString lastSeen;
     QDateTime lastTimestamp;
@@ -66,6 +70,8 @@ struct EventRow
     int count = 1;
 
     static EventRow from(const QJsonObject &event, const QDateTime &now);
+    // Keeps the kShown newest of a batch's derived EventRows (and their names).
+    static void keepNewest(struct WatchBatch &batch);
 };
 
 // "app=rag-api" style equality selectors against an object's labels.

@@ -5,7 +5,14 @@
 #include "kubeconnections.h"
 #include "kubepaths.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace ragdr::core {
+
+namespace {
+constexpr int kWatcherNice = 10;
+}
 
 ClusterService::ClusterService(Profile profile, KubeConnections *connections, QObject *parent)
     : QObject(parent)
@@ -38,6 +45,10 @@ void ClusterService::start()
     if (m_thread.isRunning())
         return;
     m_thread.start();
+    // Watching is background work: on a busy machine the window that shows it comes first. A
+    // nice value (not SCHED_IDLE) lowers the thread's share without ever starving it; threads it
+    // starts, such as the network's, inherit it.
+    QMetaObject::invokeMethod(m_home, [] { ::setpriority(PRIO_PROCESS, ::gettid(), kWatcherNice); });
     for (const Region &region : m_profile.regions)
         QMetaObject::invokeMethod(m_home, [this, region] { startRegion(region); });
 }
@@ -56,6 +67,8 @@ void ClusterService::startRegion(const Region &region)
                      ResourceWatcher::Transform transform) {
         auto *w = new ResourceWatcher(*connection, path, selector, m_home);
         w->setTransform(std::move(transform));
+        if (feed == Feed::Events)
+            w->setBatchFilter(&EventRow::keepNewest);
         connect(w,
                 &ResourceWatcher::batch,
                 this,

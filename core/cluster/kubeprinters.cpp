@@ -642,17 +642,27 @@ QList<KubeColumn> KubePrinters::serviceColumns()
 {
     const QString str = QStringLiteral("string");
     return {nameColumn(),
-            column(QStringLiteral("Type"), str, 0,
+            column(QStringLiteral("Type"),
+                   str,
+                   0,
                    QStringLiteral("type determines how the Service is exposed.")),
-            column(QStringLiteral("Cluster-IP"), str, 0,
+            column(QStringLiteral("Cluster-IP"),
+                   str,
+                   0,
                    QStringLiteral("clusterIP is the IP address of the service.")),
-            column(QStringLiteral("External-IP"), str, 0,
+            column(QStringLiteral("External-IP"),
+                   str,
+                   0,
                    QStringLiteral("externalIPs is a list of IP addresses for which nodes in the "
                                   "cluster will also accept traffic for this service.")),
-            column(QStringLiteral("Port(s)"), str, 0,
+            column(QStringLiteral("Port(s)"),
+                   str,
+                   0,
                    QStringLiteral("The list of ports that are exposed by this service.")),
             ageColumn(),
-            column(QStringLiteral("Selector"), str, 1,
+            column(QStringLiteral("Selector"),
+                   str,
+                   1,
                    QStringLiteral("Route service traffic to pods with label keys and values "
                                   "matching this selector."))};
 }
@@ -671,19 +681,21 @@ KubeTableRow KubePrinters::service(const QJsonObject &service, const QDateTime &
         external.append(ip.toString());
     QString externalIP;
     if (type == QLatin1String("ClusterIP") || type == QLatin1String("NodePort")) {
-        externalIP = external.isEmpty() ? QStringLiteral("<none>") : external.join(QLatin1Char(','));
+        externalIP = external.isEmpty() ? QStringLiteral("<none>")
+                                        : external.join(QLatin1Char(','));
     } else if (type == QLatin1String("LoadBalancer")) {
         for (const QJsonValue &ingress : service.value(QLatin1String("status"))
-                                              .toObject()
-                                              .value(QLatin1String("loadBalancer"))
-                                              .toObject()
-                                              .value(QLatin1String("ingress"))
-                                              .toArray()) {
+                                             .toObject()
+                                             .value(QLatin1String("loadBalancer"))
+                                             .toObject()
+                                             .value(QLatin1String("ingress"))
+                                             .toArray()) {
             const QJsonObject i = ingress.toObject();
             const QString ip = i.value(QLatin1String("ip")).toString();
             external.append(ip.isEmpty() ? i.value(QLatin1String("hostname")).toString() : ip);
         }
-        externalIP = external.isEmpty() ? QStringLiteral("<pending>") : external.join(QLatin1Char(','));
+        externalIP = external.isEmpty() ? QStringLiteral("<pending>")
+                                        : external.join(QLatin1Char(','));
     } else if (type == QLatin1String("ExternalName")) {
         externalIP = spec.value(QLatin1String("externalName")).toString();
     } else {
@@ -692,10 +704,16 @@ KubeTableRow KubePrinters::service(const QJsonObject &service, const QDateTime &
     QStringList ports;
     for (const QJsonValue &p : spec.value(QLatin1String("ports")).toArray()) {
         const QJsonObject port = p.toObject();
-        const QString protocol = port.value(QLatin1String("protocol")).toString(QStringLiteral("TCP"));
+        const QString protocol
+            = port.value(QLatin1String("protocol")).toString(QStringLiteral("TCP"));
         const int nodePort = port.value(QLatin1String("nodePort")).toInt();
-        ports.append(nodePort > 0 ? QStringLiteral("%1:%2/%3").arg(port.value(QLatin1String("port")).toInt()).arg(nodePort).arg(protocol)
-                                  : QStringLiteral("%1/%2").arg(port.value(QLatin1String("port")).toInt()).arg(protocol));
+        ports.append(nodePort > 0 ? QStringLiteral("%1:%2/%3")
+                                        .arg(port.value(QLatin1String("port")).toInt())
+                                        .arg(nodePort)
+                                        .arg(protocol)
+                                  : QStringLiteral("%1/%2")
+                                        .arg(port.value(QLatin1String("port")).toInt())
+                                        .arg(protocol));
     }
     KubeTableRow row;
     row.cells = {nameOf(service),
@@ -711,7 +729,9 @@ KubeTableRow KubePrinters::service(const QJsonObject &service, const QDateTime &
 QList<KubeColumn> KubePrinters::configMapColumns()
 {
     return {nameColumn(),
-            column(QStringLiteral("Data"), QStringLiteral("string"), 0,
+            column(QStringLiteral("Data"),
+                   QStringLiteral("string"),
+                   0,
                    QStringLiteral("Data contains the configuration data.")),
             ageColumn()};
 }
@@ -729,9 +749,13 @@ KubeTableRow KubePrinters::configMap(const QJsonObject &configMap, const QDateTi
 QList<KubeColumn> KubePrinters::secretColumns()
 {
     return {nameColumn(),
-            column(QStringLiteral("Type"), QStringLiteral("string"), 0,
+            column(QStringLiteral("Type"),
+                   QStringLiteral("string"),
+                   0,
                    QStringLiteral("Used to facilitate programmatic handling of secret data.")),
-            column(QStringLiteral("Data"), QStringLiteral("string"), 0,
+            column(QStringLiteral("Data"),
+                   QStringLiteral("string"),
+                   0,
                    QStringLiteral("Data contains the secret data.")),
             ageColumn()};
 }

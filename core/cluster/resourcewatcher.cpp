@@ -320,13 +320,21 @@ void ResourceWatcher::flush()
         b.upserts.append(m_upserts.value(name));
     if (m_transform) {
         b.derived.reserve(b.upserts.size());
-        for (const QJsonObject &o : std::as_const(b.upserts))
+        b.names.reserve(b.upserts.size());
+        for (const QJsonObject &o : std::as_const(b.upserts)) {
             b.derived.append(m_transform(o));
+            b.names.append(nameOf(o));
+        }
+        // The receiver gets what it asked for, not the objects as well: freeing thousands of JSON
+        // trees is work its (GUI) thread need not do.
+        b.upserts.clear();
     }
     b.deletions = QStringList(m_deleted.cbegin(), m_deleted.cend());
     m_upserts.clear();
     m_order.clear();
     m_deleted.clear();
+    if (m_filter)
+        m_filter(b);
     Q_EMIT batch(b);
 }
 

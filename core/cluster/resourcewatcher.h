@@ -24,9 +24,10 @@ namespace ragdr::core {
 struct WatchBatch
 {
     bool reset = false;
-    QList<QJsonObject> upserts;
-    QList<QVariant> derived; // transform(upsert), in the same order, when a transform is set
-    QStringList deletions;   // metadata.name of objects that went away
+    QList<QJsonObject> upserts; // the objects added or changed; empty when a transform is set
+    QList<QVariant> derived;    // with a transform: transform(object) of each, instead
+    QStringList names;          // with a transform: their metadata.name, in the same order
+    QStringList deletions;      // metadata.name of objects that went away
     QString resourceVersion;
     QString source; // the watcher's path and selector: batches of several watchers stay apart
 };
@@ -68,6 +69,10 @@ public:
     // Work done on this thread for each upserted object (e.g. deriving a table row), so that the
     // receiver does not have to.
     void setTransform(Transform transform) { m_transform = std::move(transform); }
+    // Last work on each batch before it leaves, on this thread: e.g. keeping only what the
+    // receiver will show of a relist of tens of thousands of objects.
+    using BatchFilter = std::function<void(WatchBatch &)>;
+    void setBatchFilter(BatchFilter filter) { m_filter = std::move(filter); }
 
     // Call on the watcher's thread (QMetaObject::invokeMethod).
     void start();
@@ -97,6 +102,7 @@ private:
     QString m_path;
     QUrlQuery m_selector;
     Transform m_transform;
+    BatchFilter m_filter;
     std::unique_ptr<QNetworkAccessManager> m_nam;
     QPointer<QNetworkReply> m_reply;
     QByteArray m_pending;

@@ -12,28 +12,39 @@ EventTableModel::EventTableModel(QObject *parent)
 
 void EventTableModel::apply(const core::WatchBatch &batch)
 {
-    // Events arrive in any order and change in place (count, lastTimestamp): rebuilding the small,
-    // capped list is simpler than keeping its order by hand.
-    QHash<QString, core::EventRow> byKey;
+    // A relist can bring tens of thousands of events: pick the newest kMaxEvents by pointer, and
+    // copy only those.
+    QHash<QString, const core::EventRow *> byKey;
+    byKey.reserve(int(batch.derived.size()) + (batch.reset ? 0 : int(m_rows.size())));
     if (!batch.reset) {
         for (const core::EventRow &e : std::as_const(m_rows))
-            byKey.insert(e.key, e);
+            byKey.insert(e.key, &e);
     }
     for (const QString &gone : batch.deletions)
         byKey.remove(gone);
     for (const QVariant &v : batch.derived) {
-        const core::EventRow e = v.value<core::EventRow>();
-        byKey.insert(e.key, e);
+        const auto *e = static_cast<const core::EventRow *>(v.constData());
+        byKey.insert(e->key, e);
     }
-    QList<core::EventRow> rows = byKey.values();
-    std::sort(rows.begin(), rows.end(), [](const core::EventRow &a, const core::EventRow &b) {
-        return a.lastTimestamp != b.lastTimestamp ? a.lastTimestamp > b.lastTimestamp
-                                                  : a.key > b.key;
-    });
-    if (rows.size() > kMaxEvents)
-        rows.resize(kMaxEvents);
+    QList<const core::EventRow *> newest;
+    newest.reserve(byKey.size());
+    for (const core::EventRow *e : std::as_const(byKey))
+        newest.append(e);
+    auto later = [](const core::EventRow *a, const core::EventRow *b) {
+        return a->lastTimestamp != b->lastTimestamp ? a->lastTimestamp > b->lastTimestamp
+                                                    : a->key > b->key;
+    };
+    if (newest.size() > kMaxEvents) {
+        std::nth_element(newest.begin(), newest.begin() + kMaxEvents, newest.end(), later);
+        newest.resize(kMaxEvents);
+    }
+    std::sort(newest.begin(), newest.end(), later);
+    QList<core::EventRow> rows;
+    rows.reserve(newest.size());
+    for (const core::EventRow *e : std::as_const(newest))
+        rows.append(*e);
     beginResetModel();
-    m_rows = rows;
+    m_rows = std::move(rows);
     endResetModel();
 }
 

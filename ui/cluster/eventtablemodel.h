@@ -15,7 +15,7 @@ class EventTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(EventTableModel)
 
 public:
-    static constexpr int kMaxEvents = 2000;
+    static constexpr int kMaxEvents = core::EventRow::kShown;
     enum Column { LastSeen, Type, Reason, Object, Message, ColumnCount };
 
     explicit EventTableModel(QObject *parent = nullptr);

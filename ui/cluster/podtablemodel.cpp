@@ -27,7 +27,7 @@ void PodTableModel::rebuildIndex()
 
 void PodTableModel::apply(const core::WatchBatch &batch)
 {
-    const int changes = int(batch.upserts.size() + batch.deletions.size());
+    const int changes = int(batch.derived.size() + batch.deletions.size());
     const bool large = m_rows.size() > 100 && changes > kResetShare * m_rows.size();
     if (batch.reset || large) {
         beginResetModel();
