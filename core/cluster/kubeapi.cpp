@@ -176,7 +176,8 @@ Result<int> KubeApi::stream(const KubeRequest &request,
         return status >= 200 && status <= 299;
     };
     auto drain = [&] {
-        if (!statusOk())
+        // An aborted reply (cancel, or onLine said stop) is closed: nothing more to read.
+        if (!statusOk() || !reply->isOpen())
             return;
         pending += reply->readAll();
         qsizetype start = 0;
@@ -201,7 +202,7 @@ Result<int> KubeApi::stream(const KubeRequest &request,
         return fail(Error::failed(describeNetworkError(reply.get(), *m_connection)));
     if (status.toInt() == 401)
         m_connection->credentials().invalidate(serial);
-    if (errorBody && !statusOk())
+    if (errorBody && !statusOk() && reply->isOpen())
         *errorBody = reply->readAll();
     return status.toInt();
 }

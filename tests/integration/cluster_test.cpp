@@ -8,6 +8,7 @@
 #include "core/cluster/clusteroperations.h"
 #include "core/cluster/clusterqueries.h"
 #include "core/cluster/kubeapi.h"
+#include "core/cluster/kubeconfigloader.h"
 #include "core/cluster/logfollower.h"
 #include "core/cluster/manifestexport.h"
 #include "core/ops/workspace.h"
@@ -446,4 +447,77 @@ TEST_F(ClusterTest, ManifestExportHoldsCleanObjectsAndNoSecretValue)
     QFile sums(dir + QStringLiteral("/SHA256SUMS"));
     ASSERT_TRUE(sums.open(QIODevice::ReadOnly));
     EXPECT_EQ(sums.readAll().count('\n'), QDir(dir).entryList(QDir::Files).size() - 1);
+}
+
+// client-go's rule for exec plugins: after a 401, run the plugin again and retry once. Against
+// the sandbox's real authentication: the plugin's first credential is refused, its second is good.
+TEST(ClusterAuth, AnExecPluginRunsAgainAfterA401)
+{
+    auto sandbox = KubeconfigLoader::load(
+        KubeconfigSearch::fromEnvironment(TestSandbox::shared().environment().kubeconfigPath()));
+    ASSERT_TRUE(sandbox.has_value()) << qPrintable(sandbox.error().message);
+    const KubeContext context = sandbox->contexts.value(QStringLiteral("drill-a"));
+    const KubeCluster cluster = sandbox->clusters.value(context.cluster);
+    const QByteArray token = sandbox->users.value(context.user).token;
+    ASSERT_FALSE(token.isEmpty());
+
+    auto dir = makeTempDir();
+    QFile tokenFile(dir->filePath(QStringLiteral("token")));
+    ASSERT_TRUE(tokenFile.open(QIODevice::WriteOnly));
+    tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    tokenFile.write(token);
+    tokenFile.close();
+    const QString plugin = dir->filePath(QStringLiteral("plugin.sh"));
+    QFile script(plugin);
+    ASSERT_TRUE(script.open(QIODevice::WriteOnly));
+    script.write(
+        QStringLiteral(
+            "#!/bin/sh\n"
+            "n=$(cat '%1/count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '%1/count'\n"
+            "if [ $n -eq 1 ]; then t=expired-credential; else t=$(cat '%1/token'); fi\n"
+            "printf "
+            "'{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+            "\"status\":{\"token\":\"%s\"}}' \"$t\"\n")
+            .arg(dir->path())
+            .toUtf8());
+    script.close();
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const QString kubeconfig = dir->filePath(QStringLiteral("kubeconfig"));
+    QFile config(kubeconfig);
+    ASSERT_TRUE(config.open(QIODevice::WriteOnly));
+    config.write(QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: exec\n"
+                                "clusters:\n- name: drill\n  cluster:\n    server: %1\n    "
+                                "certificate-authority-data: %2\n"
+                                "users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: "
+                                "client.authentication.k8s.io/v1\n"
+                                "      command: %3\n      interactiveMode: Never\n"
+                                "contexts:\n- name: exec\n  context: {cluster: drill, user: "
+                                "plugin, namespace: rag-prod}\n")
+                     .arg(cluster.server,
+                          QString::fromLatin1(cluster.certificateAuthorityData.toBase64()),
+                          plugin)
+                     .toUtf8());
+    config.close();
+
+    auto connection = KubeConnection::open(
+        KubeTarget{QStringLiteral("exec"), QStringLiteral("rag-prod"), kubeconfig});
+    ASSERT_TRUE(connection.has_value()) << qPrintable(connection.error().message);
+    KubeApi api(*connection);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
+    auto pods = api.json(KubeRequest::get(QStringLiteral("/api/v1/namespaces/rag-prod/pods"), query),
+                         CancelToken(),
+                         QStringLiteral("listing pods"));
+    EXPECT_TRUE(pods.has_value()) << qPrintable(pods.error().message);
+    QFile count(dir->filePath(QStringLiteral("count")));
+    ASSERT_TRUE(count.open(QIODevice::ReadOnly));
+    EXPECT_EQ(count.readAll().trimmed(), QByteArray("2"))
+        << "the plugin should have run once, been refused, and run once more";
+    // And the good credential is kept: no third run.
+    ASSERT_TRUE(api.json(KubeRequest::get(QStringLiteral("/api/v1/namespaces/rag-prod/pods"), query),
+                         CancelToken(),
+                         QStringLiteral("listing pods"))
+                    .has_value());
+    count.seek(0);
+    EXPECT_EQ(count.readAll().trimmed(), QByteArray("2"));
 }

@@ -64,6 +64,9 @@ DeploymentCard::DeploymentCard(const core::DeploymentSpec &spec, bool readOnly, 
     m_replicas->setObjectName(QStringLiteral("replicasLabel"));
     m_rollout->setObjectName(QStringLiteral("rolloutLabel"));
     m_rollout->setWordWrap(true);
+    // Two lines always: a longer rollout message must not make the card jump.
+    m_rollout->setMinimumHeight(2 * m_rollout->fontMetrics().lineSpacing());
+    m_rollout->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_image->setEnabled(false);
     m_slider->setObjectName(QStringLiteral("replicaSlider"));
     m_slider->setRange(0, std::max({10, spec.recoveryReplicas * 2, spec.normalReplicas * 2}));

@@ -127,6 +127,14 @@ void LogView::showPod(std::shared_ptr<core::KubeConnection> connection, const co
     restart();
 }
 
+void LogView::updatePod(const core::PodRow &pod)
+{
+    if (pod.name != m_pod.name)
+        return;
+    m_pod = pod;
+    m_previous->setEnabled(pod.hasPreviousContainer);
+}
+
 void LogView::clear()
 {
     m_stream.stop();

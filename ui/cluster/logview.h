@@ -32,6 +32,8 @@ public:
     explicit LogView(QWidget *parent = nullptr);
 
     void showPod(std::shared_ptr<core::KubeConnection> connection, const core::PodRow &pod);
+    // The shown pod changed (it restarted, say): what can be asked of its log changes too.
+    void updatePod(const core::PodRow &pod);
     void clear();
     QString text() const;
     QString podName() const { return m_pod.name; }

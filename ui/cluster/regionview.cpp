@@ -89,6 +89,10 @@ RegionView::RegionView(core::Workspace *workspace, const core::Region &region, Q
     connect(m_pods, &QAbstractItemModel::rowsInserted, this, updateCount);
     connect(m_pods, &QAbstractItemModel::rowsRemoved, this, updateCount);
     connect(m_pods, &QAbstractItemModel::modelReset, this, updateCount);
+    connect(m_pods, &QAbstractItemModel::dataChanged, this, [this] {
+        if (const int row = m_pods->rowOf(m_log->podName()); row >= 0)
+            m_log->updatePod(m_pods->pod(row));
+    });
 
     auto *eventTable = new QTableView(this);
     eventTable->setObjectName(QStringLiteral("eventTable"));
