@@ -1,4 +1,5 @@
 // The ragdr command line, run as a user would run it, against the drill sandbox.
+#include "ragdrcli.h"
 #include "testdatabase.h"
 #include "testsandbox.h"
 
@@ -16,24 +17,6 @@ using namespace ragdr;
 using namespace ragdr::test;
 
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
-
-CliRun runRagdr(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RAGDR_BIN_DIR "/ragdr"), args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 class CliTest : public ::testing::Test
 {
@@ -71,7 +54,10 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(QFileInfo(file).fileName().startsWith(QStringLiteral("rag_backup_")));
 
     // The drill profile has two regions; the backup went to the first (the default).
-    const CliRun list = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--json"), QStringLiteral("--region"), QStringLiteral("drill")}));
+    const CliRun list = runRagdr(with({QStringLiteral("backups"),
+                                       QStringLiteral("--json"),
+                                       QStringLiteral("--region"),
+                                       QStringLiteral("drill")}));
     ASSERT_EQ(list.exitCode, 0) << qPrintable(list.err);
     const QJsonArray regions = list.json().value(QStringLiteral("regions")).toArray();
     ASSERT_EQ(regions.size(), 1);
@@ -89,7 +75,8 @@ TEST_F(CliTest, BackupListVerifyAsJson)
     EXPECT_TRUE(verify.out.contains(QStringLiteral("(quick verification) passed")))
         << qPrintable(verify.out);
 
-    const CliRun human = runRagdr(with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("drill")}));
+    const CliRun human = runRagdr(
+        with({QStringLiteral("backups"), QStringLiteral("--region"), QStringLiteral("drill")}));
     EXPECT_EQ(human.exitCode, 0);
     EXPECT_TRUE(human.out.contains(QStringLiteral("quick: passed"))) << qPrintable(human.out);
     EXPECT_TRUE(human.out.contains(QStringLiteral("2/2 ok"))) << qPrintable(human.out);

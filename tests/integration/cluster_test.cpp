@@ -2,6 +2,7 @@
 // cluster (context drill-a). Each test acts only on deployments and pods it creates, with a
 // profile that names them, so that tests run side by side.
 #include "kubectl.h"
+#include "ragdrcli.h"
 #include "testdatabase.h"
 #include "testsandbox.h"
 
@@ -28,23 +29,6 @@ using namespace ragdr::core;
 using namespace ragdr::test;
 
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-CliRun runRagdr(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(RAGDR_BIN_DIR "/ragdr"), args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
 
 class ClusterTest : public ::testing::Test
 {
