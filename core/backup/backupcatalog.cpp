@@ -140,7 +140,8 @@ Result<const BackupEntry *> RegionListing::find(const QString &key) const
 
 Result<RegionListing> BackupCatalog::list(const Profile &profile,
                                           const Region &region,
-                                          const CancelToken &cancel)
+                                          const CancelToken &cancel,
+                                          Scope scope)
 {
     const BackupNaming naming(profile.backup.naming, profile.backup.latestName);
     RegionListing listing;
@@ -154,6 +155,8 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile,
     };
     std::vector<RepoView> views;
     for (const RepositoryConfig &config : region.repositories) {
+        if (scope == Scope::PrimaryOnly && !views.empty())
+            break;
         RepoView view;
         view.repo = BackupRepository::create(config);
         auto files = view.repo->list(cancel);
@@ -295,6 +298,16 @@ Result<QString> BackupCatalog::updateLatestLink(const Profile &profile,
         return fail(renamed.error());
     }
     return target->fileName;
+}
+
+Result<QString> BackupCatalog::relinkLatest(const Profile &profile,
+                                            const Region &region,
+                                            const CancelToken &cancel)
+{
+    auto listing = list(profile, region, cancel, Scope::PrimaryOnly);
+    if (!listing)
+        return fail(listing.error());
+    return updateLatestLink(profile, region, *listing);
 }
 
 } // namespace ragdr::core

@@ -69,9 +69,15 @@ struct RegionListing
 class BackupCatalog final
 {
 public:
+    enum class Scope {
+        AllRepositories,
+        PrimaryOnly, // no remote is asked: the copies list holds the primary repository alone
+    };
+
     static Result<RegionListing> list(const Profile &profile,
                                       const Region &region,
-                                      const CancelToken &cancel);
+                                      const CancelToken &cancel,
+                                      Scope scope = Scope::AllRepositories);
 
     // Points the profile's "latest" name in the primary repository at the newest verified backup
     // (atomically: a new link renamed over the old). Removes the link when no backup is verified
@@ -80,6 +86,13 @@ public:
     static Result<QString> updateLatestLink(const Profile &profile,
                                             const Region &region,
                                             const RegionListing &listing);
+
+    // After a change to the backups: lists the primary repository again (another writer may have
+    // finished meanwhile) and updates the link from that. Only the primary repository is read:
+    // the link lives there, points at a file there, and a manifest there vouches for it.
+    static Result<QString> relinkLatest(const Profile &profile,
+                                        const Region &region,
+                                        const CancelToken &cancel);
 };
 
 } // namespace ragdr::core

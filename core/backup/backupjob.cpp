@@ -430,13 +430,10 @@ OperationResult BackupJob::run(const Progress &progress) const
     progress.set(0.99,
                  QStringLiteral("pointing %1 at the newest verified backup")
                      .arg(m_profile.backup.latestName));
-    if (auto listing = BackupCatalog::list(m_profile, m_region, CancelToken())) {
-        auto linked = BackupCatalog::updateLatestLink(m_profile, m_region, *listing);
-        if (linked)
-            evidence.insert(QStringLiteral("latest"), *linked);
-        else
-            warnings.append(linked.error().message);
-    }
+    if (auto linked = BackupCatalog::relinkLatest(m_profile, m_region, CancelToken()))
+        evidence.insert(QStringLiteral("latest"), *linked);
+    else
+        warnings.append(linked.error().message);
 
     progress.set(1.0, QStringLiteral("done"));
     qint64 rows = 0;

@@ -500,6 +500,21 @@ OperationResult BackupVerifier::run(const QString &backupKey,
                                "touched (the restore went into a scratch database)")
               : QStringLiteral("the backup files were only read; no database was touched");
 
+    // The other copies are hashed while the primary copy is verified: they are read from other
+    // disks or remotes, so their reading does not slow the local one down.
+    QHash<int, QFuture<Result<QByteArray>>> copyHashes;
+    for (int i = 1; i < m_region.repositories.size(); ++i) {
+        const CopyState::State state = entry.copies.value(i).state;
+        if (state == CopyState::State::Missing || state == CopyState::State::Unreachable)
+            continue;
+        const RepositoryConfig config = m_region.repositories.at(i);
+        const QString fileName = entry.fileName;
+        const Progress quiet(nullptr, progress.cancelToken());
+        copyHashes.insert(i, QtConcurrent::run([config, fileName, quiet] {
+                              return BackupRepository::create(config)->sha256(fileName, quiet);
+                          }));
+    }
+
     LocalRepository primary(m_region.primaryRepository());
     FileVerification fv;
     if (entry.inPrimary()) {
@@ -515,8 +530,11 @@ OperationResult BackupVerifier::run(const QString &backupKey,
         fv.record.reason
             = QStringLiteral("the primary copy is missing from %1").arg(primary.directory());
     }
-    if (progress.isCancelled())
+    if (progress.isCancelled()) {
+        for (auto &hashing : copyHashes)
+            hashing.waitForFinished(); // cancelled too: rclone is stopped
         return OperationResult::failure(Error::cancelled(untouched));
+    }
 
     // Every other copy: its checksum against the manifest (or what the primary copy has now).
     const QString reference = manifest && !manifest->sha256.isEmpty()
@@ -548,7 +566,7 @@ OperationResult BackupVerifier::run(const QString &backupKey,
         } else {
             progress.set(0.9 + 0.08 * i / m_region.repositories.size(),
                          QStringLiteral("checking the copy in %1").arg(config.name));
-            auto sha = repo->sha256(entry.fileName, progress.sub(0.9, 0.98));
+            const Result<QByteArray> sha = copyHashes.value(i).result();
             if (!sha) {
                 rec.state = QStringLiteral("error");
                 rec.detail = sha.error().message;
@@ -615,14 +633,12 @@ OperationResult BackupVerifier::run(const QString &backupKey,
     if (!updated)
         warnings.append(updated.error().message);
 
+    // Not cancellable: a backup just found corrupt must lose the link even if the user cancels now.
     QString latest;
-    if (auto relisted = BackupCatalog::list(m_profile, m_region, progress.cancelToken())) {
-        auto linked = BackupCatalog::updateLatestLink(m_profile, m_region, *relisted);
-        if (linked)
-            latest = *linked;
-        else
-            warnings.append(linked.error().message);
-    }
+    if (auto linked = BackupCatalog::relinkLatest(m_profile, m_region, CancelToken()))
+        latest = *linked;
+    else
+        warnings.append(linked.error().message);
 
     QJsonArray copyJson;
     for (const CopyRecord &c : std::as_const(copies))

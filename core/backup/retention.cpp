@@ -148,8 +148,7 @@ OperationResult Retention::run(const Profile &profile,
             deleted.append(d.id);
     }
     evidence.insert(QStringLiteral("deleted"), QJsonArray::fromStringList(deleted));
-    if (auto relisted = BackupCatalog::list(profile, region, CancelToken()))
-        BackupCatalog::updateLatestLink(profile, region, *relisted);
+    (void) BackupCatalog::relinkLatest(profile, region, CancelToken());
     const QString kept
         = QStringLiteral("%1 backups kept as they were").arg(plan.decisions.size() - doomed.size());
     if (progress.isCancelled()) {

@@ -1,6 +1,5 @@
 #include "files.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
+#include <openssl/evp.h>
 #include <unistd.h>
 
 namespace ragdr::core::files {
@@ -97,7 +98,12 @@ Result<QByteArray> sha256Hex(const QString &path,
         return fail(
             Error::failed(QStringLiteral("cannot read %1: %2").arg(path, file.errorString())));
     const qint64 total = file.size();
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // libcrypto rather than QCryptographicHash: it uses the CPU's SHA instructions (a 57 MB dump
+    // here: 0.05 s against 0.3 s), and hashing is most of a quick verification.
+    const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> hash(EVP_MD_CTX_new(),
+                                                                        &EVP_MD_CTX_free);
+    if (!hash || EVP_DigestInit_ex(hash.get(), EVP_sha256(), nullptr) != 1)
+        return fail(Error::failed(QStringLiteral("cannot start a sha256 digest (libcrypto)")));
     QByteArray block(1 << 20, Qt::Uninitialized);
     qint64 done = 0;
     for (;;) {
@@ -110,12 +116,15 @@ Result<QByteArray> sha256Hex(const QString &path,
         }
         if (n == 0)
             break;
-        hash.addData(QByteArrayView(block.constData(), n));
+        EVP_DigestUpdate(hash.get(), block.constData(), size_t(n));
         done += n;
         if (progress)
             progress(done, total);
     }
-    return hash.result().toHex();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(hash.get(), digest, &length);
+    return QByteArray(reinterpret_cast<const char *>(digest), int(length)).toHex();
 }
 
 QString humanSize(qint64 bytes)

@@ -9,6 +9,15 @@ namespace ragdr::core {
 namespace {
 constexpr int kDrainMs = 100;
 constexpr int kMaxPending = 20000; // a flood while the GUI is busy keeps its newest lines
+
+// A follow lasts as long as the user watches. On the global pool (one thread per core) two of
+// them would leave no thread for the short tasks a backup or a verification waits on.
+QThreadPool &followers()
+{
+    static QThreadPool pool;
+    pool.setMaxThreadCount(64);
+    return pool;
+}
 } // namespace
 
 struct LogStream::Shared
@@ -43,7 +52,7 @@ void LogStream::start(std::shared_ptr<KubeConnection> connection,
     auto shared = std::make_shared<Shared>();
     m_shared = shared;
     m_drain.start();
-    (void) QtConcurrent::run([shared, connection, pod, options] {
+    (void) QtConcurrent::run(&followers(), [shared, connection, pod, options] {
         KubeApi api(connection);
         auto done = LogFollower(api).run(
             pod,
