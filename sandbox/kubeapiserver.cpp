@@ -407,9 +407,7 @@ void KubeApiServer::sendStatus(HttpConnection *connection,
 
 void KubeApiServer::notFound(HttpConnection *connection, const Target &target)
 {
-    const QString qualified = target.info.group.isEmpty()
-                                  ? target.info.plural
-                                  : target.info.plural + QLatin1Char('.') + target.info.group;
+    const QString qualified = target.info.qualified();
     QJsonObject details{{QStringLiteral("name"), target.name},
                         {QStringLiteral("kind"), target.info.plural}};
     if (!target.info.group.isEmpty())
@@ -702,9 +700,7 @@ void KubeApiServer::route(HttpConnection *connection, const HttpRequest &request
         const QString resource = target.subresource.isEmpty()
                                      ? target.info.plural
                                      : target.info.plural + QLatin1Char('/') + target.subresource;
-        const QString qualified = target.info.group.isEmpty()
-                                      ? target.info.plural
-                                      : target.info.plural + QLatin1Char('.') + target.info.group;
+        const QString qualified = target.info.qualified();
         const QString subject = target.name.isEmpty()
                                     ? qualified
                                     : QStringLiteral("%1 \"%2\"").arg(qualified, target.name);
@@ -792,21 +788,41 @@ void KubeApiServer::route(HttpConnection *connection, const HttpRequest &request
                        "the server does not allow this method on the requested resource"));
 }
 
-void KubeApiServer::list(HttpConnection *connection,
-                         const HttpRequest &request,
-                         const Target &target)
+QString KubeApiServer::ResourceInfo::qualified() const
+{
+    return group.isEmpty() ? plural : plural + QLatin1Char('.') + group;
+}
+
+QString KubeApiServer::ResourceInfo::apiVersion() const
+{
+    return group.isEmpty() ? version : group + QLatin1Char('/') + version;
+}
+
+std::optional<KubeApiServer::Selectors> KubeApiServer::parseSelectors(HttpConnection *connection,
+                                                                      const HttpRequest &request,
+                                                                      const Target &target)
 {
     auto labels = LabelSelector::parse(request.queryValue(QStringLiteral("labelSelector")));
     if (!labels) {
         sendStatus(connection, 400, QStringLiteral("BadRequest"), labels.error().message);
-        return;
+        return std::nullopt;
     }
     auto fields = FieldSelector::parse(request.queryValue(QStringLiteral("fieldSelector")),
                                        target.info.resource);
     if (!fields) {
         sendStatus(connection, 400, QStringLiteral("BadRequest"), fields.error().message);
-        return;
+        return std::nullopt;
     }
+    return Selectors{*labels, *fields};
+}
+
+void KubeApiServer::list(HttpConnection *connection,
+                         const HttpRequest &request,
+                         const Target &target)
+{
+    const auto selectors = parseSelectors(connection, request, target);
+    if (!selectors)
+        return;
     const qint64 limit = request.queryValue(QStringLiteral("limit")).toLongLong();
     qint64 listVersion = m_store.resourceVersion();
     QString startAfter;
@@ -827,13 +843,14 @@ void KubeApiServer::list(HttpConnection *connection,
     bool more = false;
     QString lastKey;
     auto selected = [&](const QJsonObject &o) {
-        return labels->matches(o.value(QLatin1String("metadata"))
-                                   .toObject()
-                                   .value(QLatin1String("labels"))
-                                   .toObject())
-               && fields->matches(o);
+        return selectors->labels.matches(o.value(QLatin1String("metadata"))
+                                             .toObject()
+                                             .value(QLatin1String("labels"))
+                                             .toObject())
+               && selectors->fields.matches(o);
     };
-    if (const QString exact = fields->exactName(); !exact.isEmpty() && !target.ns.isEmpty()) {
+    if (const QString exact = selectors->fields.exactName();
+        !exact.isEmpty() && !target.ns.isEmpty()) {
         // metadata.name=X (rollout status, get pod X -w): one lookup, not a scan.
         const QJsonObject o = objects.value(KubeStore::key(target.ns, exact));
         if (!o.isEmpty() && selected(o))
@@ -860,7 +877,7 @@ void KubeApiServer::list(HttpConnection *connection,
     if (more) {
         continueToken = QString::fromLatin1(encodeContinue(listVersion, lastKey));
         // kube-apiserver counts what is left only when no selector filters it.
-        if (labels->isEmpty() && fields->isEmpty()) {
+        if (selectors->labels.isEmpty() && selectors->fields.isEmpty()) {
             qint64 n = 0;
             for (auto it = objects.upperBound(lastKey);
                  it != objects.end() && (prefix.isEmpty() || it.key().startsWith(prefix));
@@ -915,10 +932,7 @@ void KubeApiServer::list(HttpConnection *connection,
     sendJson(connection,
              200,
              {{QStringLiteral("kind"), QString(target.info.kind + QStringLiteral("List"))},
-              {QStringLiteral("apiVersion"),
-               target.info.group.isEmpty()
-                   ? target.info.version
-                   : QString(target.info.group + QLatin1Char('/') + target.info.version)},
+              {QStringLiteral("apiVersion"), target.info.apiVersion()},
               {QStringLiteral("metadata"), meta},
               {QStringLiteral("items"), array}});
 }
@@ -927,26 +941,16 @@ void KubeApiServer::watch(HttpConnection *connection,
                           const HttpRequest &request,
                           const Target &target)
 {
-    auto labels = LabelSelector::parse(request.queryValue(QStringLiteral("labelSelector")));
-    if (!labels) {
-        sendStatus(connection, 400, QStringLiteral("BadRequest"), labels.error().message);
+    const auto selectors = parseSelectors(connection, request, target);
+    if (!selectors)
         return;
-    }
-    auto fields = FieldSelector::parse(request.queryValue(QStringLiteral("fieldSelector")),
-                                       target.info.resource);
-    if (!fields) {
-        sendStatus(connection, 400, QStringLiteral("BadRequest"), fields.error().message);
-        return;
-    }
     KubeWatchOptions options;
     options.resource = target.info.resource;
     options.kind = target.info.kind;
-    options.apiVersion = target.info.group.isEmpty()
-                             ? target.info.version
-                             : target.info.group + QLatin1Char('/') + target.info.version;
+    options.apiVersion = target.info.apiVersion();
     options.ns = target.ns;
-    options.labels = *labels;
-    options.fields = *fields;
+    options.labels = selectors->labels;
+    options.fields = selectors->fields;
     const QString version = tableVersion(request.header("accept"));
     options.table = !version.isEmpty();
     options.tableOptions.apiVersion = QStringLiteral("meta.k8s.io/")
@@ -1063,11 +1067,7 @@ void KubeApiServer::create(HttpConnection *connection,
         sendStatus(connection,
                    409,
                    QStringLiteral("AlreadyExists"),
-                   QStringLiteral("%1 \"%2\" already exists")
-                       .arg(target.info.group.isEmpty()
-                                ? target.info.plural
-                                : target.info.plural + QLatin1Char('.') + target.info.group,
-                            name),
+                   QStringLiteral("%1 \"%2\" already exists").arg(target.info.qualified(), name),
                    {{QStringLiteral("name"), name},
                     {QStringLiteral("group"), target.info.group},
                     {QStringLiteral("kind"), target.info.plural}});
@@ -1136,9 +1136,7 @@ void KubeApiServer::storeUpdate(HttpConnection *connection,
                                 const QString &expectedResourceVersion)
 {
     const QString currentVersion = metaString(current, QLatin1String("resourceVersion"));
-    const QString qualified = target.info.group.isEmpty()
-                                  ? target.info.plural
-                                  : target.info.plural + QLatin1Char('.') + target.info.group;
+    const QString qualified = target.info.qualified();
     if (!expectedResourceVersion.isEmpty() && expectedResourceVersion != currentVersion) {
         sendStatus(connection,
                    409,

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "fieldselector.h"
 #include "httpconnection.h"
 #include "kubeclusterconfig.h"
 #include "kubecontroller.h"
 #include "kubestore.h"
+#include "labelselector.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -47,6 +49,9 @@ private:
         QString plural;
         QString kind;
         bool namespaced = true;
+
+        QString qualified() const;  // "deployments.apps", "pods": how errors name the resource
+        QString apiVersion() const; // "apps/v1", "v1"
     };
     struct Target
     {
@@ -59,6 +64,16 @@ private:
     void route(HttpConnection *connection, const HttpRequest &request);
     std::optional<Target> parseResourcePath(const QStringList &segments) const;
     bool isDenied(const QString &verb, const Target &target) const;
+
+    struct Selectors
+    {
+        LabelSelector labels;
+        FieldSelector fields;
+    };
+    // Answers 400 and returns nothing when either selector does not parse.
+    std::optional<Selectors> parseSelectors(HttpConnection *connection,
+                                            const HttpRequest &request,
+                                            const Target &target);
 
     void list(HttpConnection *connection, const HttpRequest &request, const Target &target);
     void watch(HttpConnection *connection, const HttpRequest &request, const Target &target);

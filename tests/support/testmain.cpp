@@ -1,4 +1,6 @@
 // The one main of every test binary: the application object first, offscreen, then GoogleTest.
+#include "testsandbox.h"
+
 #include <QApplication>
 #include <QStandardPaths>
 
@@ -11,5 +13,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
+    const int failed = RUN_ALL_TESTS();
+    ragdr::test::TestSandbox::releaseOwned();
+    return failed;
 }

@@ -17,12 +17,6 @@ namespace {
 
 TestSandbox *s_instance = nullptr;
 
-void stopOwnedSandbox()
-{
-    if (s_instance && s_instance->environment().isUp())
-        s_instance->environment().down([](const QString &) {});
-}
-
 } // namespace
 
 std::unique_ptr<QTemporaryDir> makeTempDir()
@@ -40,6 +34,16 @@ TestSandbox &TestSandbox::shared()
     if (!s_instance)
         s_instance = new TestSandbox;
     return *s_instance;
+}
+
+void TestSandbox::releaseOwned()
+{
+    if (!s_instance || !s_instance->m_owned)
+        return;
+    if (s_instance->environment().isUp())
+        s_instance->environment().down([](const QString &) {});
+    delete s_instance;
+    s_instance = nullptr;
 }
 
 TestSandbox::TestSandbox()
@@ -63,8 +67,6 @@ TestSandbox::TestSandbox()
                          qPrintable(up.error().message));
             std::abort();
         }
-        if (m_owned)
-            std::atexit(stopOwnedSandbox);
     }
     auto profile = core::ProfileLoader::loadFile(m_env->profilePath());
     if (!profile) {

@@ -16,6 +16,9 @@ class TestSandbox final
 {
 public:
     static TestSandbox &shared();
+    // Stops and removes a sandbox this process started (none was named by RAGDR_TEST_SANDBOX).
+    // Called by main while the application object, which stopping needs, still exists.
+    static void releaseOwned();
 
     sandbox::DrillEnvironment &environment() { return *m_env; }
     const core::Profile &profile() const { return m_profile; }

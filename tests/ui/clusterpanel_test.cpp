@@ -77,17 +77,5 @@ TEST_F(ClusterPanelTest, TheSliderScalesToFiveAfterConfirmationAndThePodsFollow)
         20000))
         << qPrintable(card->findChild<QLabel *>(QStringLiteral("replicasLabel"))->text());
     // The cluster agrees.
-    EXPECT_TRUE(waitUntil(
-        [&] {
-            return rows(m_kubectl
-                            ->run({QStringLiteral("get"),
-                                   QStringLiteral("deployment"),
-                                   m_app,
-                                   QStringLiteral("--no-headers")})
-                            .out)
-                       .value(0)
-                       .value(1)
-                   == QStringLiteral("5/5");
-        },
-        20000));
+    EXPECT_TRUE(waitUntil([&] { return kubectlReady() == QStringLiteral("5/5"); }, 20000));
 }

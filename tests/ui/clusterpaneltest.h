@@ -64,6 +64,19 @@ protected:
         ASSERT_NE(m_pods, nullptr);
     }
 
+    // The READY column kubectl prints for the test's deployment ("5/5").
+    QString kubectlReady() const
+    {
+        return rows(m_kubectl
+                        ->run({QStringLiteral("get"),
+                               QStringLiteral("deployment"),
+                               m_app,
+                               QStringLiteral("--no-headers")})
+                        .out)
+            .value(0)
+            .value(1);
+    }
+
     int runningPods() const
     {
         int n = 0;
