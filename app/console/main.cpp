@@ -22,7 +22,8 @@ void useDarkPalette(QApplication &app)
     p.setColor(QPalette::ToolTipBase, base);
     p.setColor(QPalette::ToolTipText, text);
     p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::Button,
+               QColor(0x3c, 0x3f, 0x43)); // lighter than the window: a checked button reads darker
     p.setColor(QPalette::ButtonText, text);
     p.setColor(QPalette::Highlight, QColor(0x35, 0x74, 0xf0));
     p.setColor(QPalette::HighlightedText, Qt::white);
@@ -33,34 +34,61 @@ void useDarkPalette(QApplication &app)
     app.setPalette(p);
 }
 
+struct Options
+{
+    QCommandLineOption profile{QStringLiteral("profile"),
+                               QStringLiteral("The profile to open."),
+                               QStringLiteral("FILE")};
+    QCommandLineOption dark{QStringLiteral("dark"), QStringLiteral("Use a dark palette.")};
+};
+
+void describe(QCommandLineParser &parser, const Options &options)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("ragdr"));
+    QCoreApplication::setApplicationName(QStringLiteral("ragdr-console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RAGDR_VERSION));
+    parser.setApplicationDescription(QStringLiteral("The ragdr incident console."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(options.profile);
+    parser.addOption(options.dark);
+}
+
+// --help and --version answer without a display (over ssh, in a terminal without X).
+bool onlyAsksForText(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v"
+            || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("ragdr"));
-    QApplication::setApplicationName(QStringLiteral("ragdr-console"));
-    QApplication::setApplicationVersion(QStringLiteral(RAGDR_VERSION));
-
+    const Options options;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("The ragdr incident console."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption profileOption(QStringLiteral("profile"),
-                                           QStringLiteral("The profile to open."),
-                                           QStringLiteral("FILE"));
-    const QCommandLineOption darkOption(QStringLiteral("dark"),
-                                        QStringLiteral("Use a dark palette."));
-    parser.addOption(profileOption);
-    parser.addOption(darkOption);
+    if (onlyAsksForText(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        describe(parser, options);
+        parser.process(text); // prints and exits
+        return 0;
+    }
+
+    QApplication app(argc, argv);
+    describe(parser, options);
     parser.process(app);
-    if (parser.isSet(darkOption) || QSettings().value(QStringLiteral("console/dark")).toBool())
+    if (parser.isSet(options.dark) || QSettings().value(QStringLiteral("console/dark")).toBool())
         useDarkPalette(app);
 
     ragdr::ui::MainWindow window;
     const QString profile
-        = parser.isSet(profileOption)
-              ? parser.value(profileOption)
+        = parser.isSet(options.profile)
+              ? parser.value(options.profile)
               : QSettings().value(QStringLiteral("console/lastProfile")).toString();
     if (!profile.isEmpty())
         window.openProfile(profile);
