@@ -89,6 +89,13 @@ QJsonArray strings(std::initializer_list<const char *> items)
     return a;
 }
 
+// The verbs of a resource that can be read and written in every way.
+QJsonArray allVerbs()
+{
+    return strings(
+        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"});
+}
+
 QJsonObject groupVersionKind(const char *group, const char *version, const char *kind)
 {
     return {{QStringLiteral("group"), QLatin1String(group)},
@@ -111,8 +118,7 @@ struct DiscoveryResource
 
 QList<DiscoveryResource> coreResources()
 {
-    const QJsonArray all = strings(
-        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"});
+    const QJsonArray all = allVerbs();
     return {{"pods",
              "pod",
              "",
@@ -140,8 +146,7 @@ QList<DiscoveryResource> coreResources()
 
 QList<DiscoveryResource> appsResources()
 {
-    const QJsonArray all = strings(
-        {"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"});
+    const QJsonArray all = allVerbs();
     return {{"deployments",
              "deployment",
              "apps",
