@@ -1,5 +1,5 @@
-// ragdr: the command line. See core/cli/cli.h.
-#include "core/cli/cli.h"
+// ragdr: the command line. See cli.h.
+#include "cli.h"
 
 #include <QCoreApplication>
 
@@ -8,5 +8,5 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ragdr"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RAGDR_VERSION));
-    return ragdr::core::Cli::run(QCoreApplication::arguments());
+    return ragdr::cli::Cli::run(QCoreApplication::arguments());
 }

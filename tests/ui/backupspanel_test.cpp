@@ -2,6 +2,7 @@
 #include "lagprobe.h"
 #include "testdatabase.h"
 #include "testsandbox.h"
+#include "wait.h"
 
 #include "ui/backups/backuptablemodel.h"
 #include "ui/mainwindow/mainwindow.h"
@@ -24,19 +25,6 @@ using namespace ragdr::test;
 
 namespace {
 
-// Waits, spinning the event loop, until cond holds.
-template<typename Cond>
-bool waitFor(Cond cond, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!cond()) {
-        if (clock.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(20);
-    }
-    return true;
-}
 
 QString cell(QTableView *table, int row, int column)
 {
@@ -102,14 +90,14 @@ TEST_F(ConsoleTest, BackUpNowShowsProgressThenTheNewRowAndNeverStallsTheGui)
     const QString id = core::BackupNaming::idOf(
         core::BackupNaming(QStringLiteral("rag_backup_%F.dump"))
             .fileNameFor(QDateTime::currentDateTimeUtc()));
-    ASSERT_TRUE(waitFor(
+    ASSERT_TRUE(waitUntil(
         [&] {
             return m_table->model()->rowCount() == 1
                    && !m_table->model()->index(0, 0).data(ui::BackupTableModel::RunningRole).toBool()
                    && cell(m_table, 0, ui::BackupTableModel::Verification)
                           == QStringLiteral("full: passed");
         },
-        120000))
+        std::chrono::seconds(120)))
         << qPrintable(cell(m_table, 0, ui::BackupTableModel::Verification));
     probe.stop();
 
@@ -129,23 +117,23 @@ TEST_F(ConsoleTest, VerifyFromTheMenuUpdatesTheRowInPlace)
 {
     QTest::mouseClick(m_window.findChild<QPushButton *>(QStringLiteral("backupNowButton")),
                       Qt::LeftButton);
-    ASSERT_TRUE(waitFor(
+    ASSERT_TRUE(waitUntil(
         [&] {
             return cell(m_table, 0, ui::BackupTableModel::Verification)
                    == QStringLiteral("full: passed");
         },
-        120000));
+        std::chrono::seconds(120)));
     QSignalSpy inserted(m_table->model(), &QAbstractItemModel::rowsInserted);
     m_table->selectRow(0);
     auto *quick = m_window.findChild<QAction *>(QStringLiteral("verify-quick"));
     ASSERT_NE(quick, nullptr);
     quick->trigger();
-    ASSERT_TRUE(waitFor(
+    ASSERT_TRUE(waitUntil(
         [&] {
             return cell(m_table, 0, ui::BackupTableModel::Verification)
                    == QStringLiteral("quick: passed");
         },
-        60000))
+        std::chrono::seconds(60)))
         << qPrintable(cell(m_table, 0, ui::BackupTableModel::Verification));
     EXPECT_EQ(inserted.count(), 0) << "the row was replaced instead of updated";
     EXPECT_TRUE(

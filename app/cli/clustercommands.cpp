@@ -11,7 +11,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace ragdr::core {
+namespace ragdr::cli {
+
+using namespace ragdr::core;
 
 namespace {
 
@@ -81,13 +83,13 @@ int podsCommand(const CliContext &c)
                                     {QStringLiteral("ip"), p.ip},
                                     {QStringLiteral("node"), p.node}});
         }
-        cli::outJson(rows);
+        term::outJson(rows);
         return 0;
     }
     QList<QStringList> rows;
     for (const PodRow &p : std::as_const(pods))
         rows.append({p.name, p.ready, p.status, p.restarts, age(p.created), p.ip, p.node});
-    cli::printTable({QStringLiteral("name"),
+    term::printTable({QStringLiteral("name"),
                      QStringLiteral("ready"),
                      QStringLiteral("status"),
                      QStringLiteral("restarts"),
@@ -137,10 +139,10 @@ int deploymentsCommand(const CliContext &c)
                      d.rollout});
     }
     if (c.json) {
-        cli::outJson(json);
+        term::outJson(json);
         return 0;
     }
-    cli::printTable({QStringLiteral("name"),
+    term::printTable({QStringLiteral("name"),
                      QStringLiteral("ready"),
                      QStringLiteral("up-to-date"),
                      QStringLiteral("available"),
@@ -221,14 +223,14 @@ int logsCommand(const CliContext &c)
                                   progress.cancelToken(),
                                   [&](const LogLine &line) {
                                       if (json) {
-                                          cli::out(QString::fromUtf8(
+                                          term::out(QString::fromUtf8(
                                               QJsonDocument(
                                                   QJsonObject{{QStringLiteral("time"),
                                                                kubetime::formatNano(line.at)},
                                                               {QStringLiteral("line"), line.text}})
                                                   .toJson(QJsonDocument::Compact)));
                                       } else {
-                                          cli::out(timestamps ? kubetime::formatNano(line.at)
+                                          term::out(timestamps ? kubetime::formatNano(line.at)
                                                                     + QLatin1Char(' ') + line.text
                                                               : line.text);
                                       }
@@ -237,7 +239,7 @@ int logsCommand(const CliContext &c)
                                   [](LogFollower::State state, const QString &detail) {
                                       if (state != LogFollower::State::Streaming
                                           && !detail.isEmpty())
-                                          cli::err(QStringLiteral("ragdr: %1").arg(detail));
+                                          term::err(QStringLiteral("ragdr: %1").arg(detail));
                                   });
                               if (!done)
                                   return OperationResult::failure(done.error());
@@ -273,10 +275,10 @@ int eventsCommand(const CliContext &c)
         rows.append({e.lastSeen, e.type, e.reason, e.object, e.message});
     }
     if (c.json) {
-        cli::outJson(json);
+        term::outJson(json);
         return 0;
     }
-    cli::printTable({QStringLiteral("last seen"),
+    term::printTable({QStringLiteral("last seen"),
                      QStringLiteral("type"),
                      QStringLiteral("reason"),
                      QStringLiteral("object"),
@@ -292,4 +294,4 @@ int exportManifestsCommand(const CliContext &c)
     return c.report(c.await(ClusterOperations::exportManifests(c.ws, c.region, c.args.at(1))));
 }
 
-} // namespace ragdr::core
+} // namespace ragdr::cli

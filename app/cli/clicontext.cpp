@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <unistd.h>
 
-namespace ragdr::core {
+namespace ragdr::cli {
+
+using namespace ragdr::core;
 
 namespace {
 
@@ -26,7 +28,7 @@ void onInterrupt(int)
 
 } // namespace
 
-namespace cli {
+namespace term {
 
 void out(const QString &text)
 {
@@ -77,7 +79,7 @@ void installInterruptHandler()
     std::signal(SIGTERM, onInterrupt);
 }
 
-} // namespace cli
+} // namespace term
 
 OperationResult CliContext::await(Operation *op, bool showProgress) const
 {
@@ -108,7 +110,7 @@ OperationResult CliContext::await(Operation *op, bool showProgress) const
     QTimer interruptPoll;
     QObject::connect(&interruptPoll, &QTimer::timeout, &loop, [&] {
         if (g_interrupted.exchange(false)) {
-            cli::err(QStringLiteral("ragdr: cancelling (the operation cleans up before it stops)"));
+            term::err(QStringLiteral("ragdr: cancelling (the operation cleans up before it stops)"));
             op->cancel();
         }
     });
@@ -120,24 +122,24 @@ OperationResult CliContext::await(Operation *op, bool showProgress) const
 int CliContext::report(const OperationResult &r) const
 {
     if (json) {
-        cli::outJson(r.toJson());
+        term::outJson(r.toJson());
         return r.exitCode();
     }
     if (r.ok())
-        cli::out(r.message);
+        term::out(r.message);
     else
-        cli::err(QStringLiteral("ragdr: %1").arg(r.message));
+        term::err(QStringLiteral("ragdr: %1").arg(r.message));
     if (!r.ok() && !r.untouched.isEmpty())
-        cli::err(QStringLiteral("untouched: %1").arg(r.untouched));
+        term::err(QStringLiteral("untouched: %1").arg(r.untouched));
     for (const QString &w : r.warnings)
-        cli::err(QStringLiteral("warning: %1").arg(w));
+        term::err(QStringLiteral("warning: %1").arg(w));
     return r.exitCode();
 }
 
 int CliContext::usage(const QString &why) const
 {
-    cli::err(QStringLiteral("ragdr: %1 (ragdr --help lists the commands)").arg(why));
+    term::err(QStringLiteral("ragdr: %1 (ragdr --help lists the commands)").arg(why));
     return 2;
 }
 
-} // namespace ragdr::core
+} // namespace ragdr::cli

@@ -2,7 +2,7 @@
 
 #include <QStringList>
 
-namespace ragdr::core {
+namespace ragdr::cli {
 
 // The ragdr command line: parses arguments, runs the operation through the same runner as the
 // console, prints a person's text or --json, and returns the exit code of DESIGN.md
@@ -13,4 +13,4 @@ public:
     static int run(const QStringList &arguments);
 };
 
-} // namespace ragdr::core
+} // namespace ragdr::cli

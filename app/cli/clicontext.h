@@ -6,14 +6,16 @@
 #include <QStringList>
 
 namespace ragdr::core {
-
 class Operation;
 class Workspace;
+} // namespace ragdr::core
+
+namespace ragdr::cli {
 
 // What a command gets: the workspace, its arguments and options, and the ways it talks back.
 struct CliContext
 {
-    Workspace &ws;
+    core::Workspace &ws;
     QStringList args; // the command and its positional arguments
     bool json = false;
     QString region;
@@ -21,20 +23,20 @@ struct CliContext
     std::function<bool(const QString &)> flag;      // whether --name was given
 
     // Runs an operation to its end, showing its step on a terminal; Ctrl-C cancels it.
-    OperationResult await(Operation *operation, bool showProgress = true) const;
+    core::OperationResult await(core::Operation *operation, bool showProgress = true) const;
     // Prints the result (message or JSON) and returns its exit code.
-    int report(const OperationResult &result) const;
+    int report(const core::OperationResult &result) const;
     int usage(const QString &why) const;
 };
 
-namespace cli {
+namespace term {
 void out(const QString &text);
 void err(const QString &text);
 void outJson(const QJsonValue &value);
 // Columns as kubectl prints them: upper-case headers, three spaces between, left-aligned.
 void printTable(const QStringList &headers, const QList<QStringList> &rows);
 void installInterruptHandler();
-} // namespace cli
+} // namespace term
 
 using CliCommand = int (*)(const CliContext &);
 int backupCommand(const CliContext &c);
@@ -51,4 +53,4 @@ int logsCommand(const CliContext &c);
 int eventsCommand(const CliContext &c);
 int exportManifestsCommand(const CliContext &c);
 
-} // namespace ragdr::core
+} // namespace ragdr::cli

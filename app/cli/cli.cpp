@@ -7,7 +7,9 @@
 #include <QCommandLineParser>
 #include <QHash>
 
-namespace ragdr::core {
+namespace ragdr::cli {
+
+using namespace ragdr::core;
 
 namespace {
 
@@ -67,17 +69,17 @@ int Cli::run(const QStringList &arguments)
     parser.addOptions(options);
 
     auto usage = [](const QString &why) {
-        cli::err(QStringLiteral("ragdr: %1\n").arg(why) + QString::fromUtf8(kUsage));
+        term::err(QStringLiteral("ragdr: %1\n").arg(why) + QString::fromUtf8(kUsage));
         return 2;
     };
     if (!parser.parse(arguments))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        cli::out(QString::fromUtf8(kUsage).trimmed());
+        term::out(QString::fromUtf8(kUsage).trimmed());
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        cli::out(QStringLiteral("ragdr " RAGDR_VERSION));
+        term::out(QStringLiteral("ragdr " RAGDR_VERSION));
         return 0;
     }
     const QStringList args = parser.positionalArguments();
@@ -106,7 +108,7 @@ int Cli::run(const QStringList &arguments)
 
     auto ws = Workspace::open(parser.value(QStringLiteral("profile")));
     if (!ws) {
-        cli::err(QStringLiteral("ragdr: %1").arg(ws.error().message));
+        term::err(QStringLiteral("ragdr: %1").arg(ws.error().message));
         return exitCodeFor(ws.error().kind);
     }
     const QString region = parser.value(QStringLiteral("region"));
@@ -114,7 +116,7 @@ int Cli::run(const QStringList &arguments)
         return usage(QStringLiteral("the profile has no region \"%1\" (it has: %2)")
                          .arg(region, (*ws)->profile().regionNames().join(QStringLiteral(", "))));
     }
-    cli::installInterruptHandler();
+    term::installInterruptHandler();
     const CliContext context{**ws,
                              args,
                              parser.isSet(QStringLiteral("json")),
@@ -124,4 +126,4 @@ int Cli::run(const QStringList &arguments)
     return command(context);
 }
 
-} // namespace ragdr::core
+} // namespace ragdr::cli

@@ -10,7 +10,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace ragdr::core {
+namespace ragdr::cli {
+
+using namespace ragdr::core;
 
 int backupCommand(const CliContext &c)
 {
@@ -35,7 +37,7 @@ int backupsCommand(const CliContext &c)
         QJsonObject listing = r.evidence;
         listing.insert(QStringLiteral("rpo"), rpo);
         listing.insert(QStringLiteral("rpo_breached"), breached);
-        cli::outJson(listing);
+        term::outJson(listing);
         return 0;
     }
     QList<QStringList> rows;
@@ -50,11 +52,11 @@ int backupsCommand(const CliContext &c)
                          e.copiesText()});
         }
         for (const QString &p : l.problems)
-            cli::err(QStringLiteral("%1: %2").arg(l.region, p));
+            term::err(QStringLiteral("%1: %2").arg(l.region, p));
         if (!l.latestProblem.isEmpty())
-            cli::err(QStringLiteral("%1: %2").arg(l.region, l.latestProblem));
+            term::err(QStringLiteral("%1: %2").arg(l.region, l.latestProblem));
     }
-    cli::printTable({QStringLiteral("region"),
+    term::printTable({QStringLiteral("region"),
                      QStringLiteral("backup"),
                      QStringLiteral("created (UTC)"),
                      QStringLiteral("age"),
@@ -62,7 +64,7 @@ int backupsCommand(const CliContext &c)
                      QStringLiteral("verified"),
                      QStringLiteral("copies")},
                     rows);
-    cli::out(rpo);
+    term::out(rpo);
     return 0;
 }
 
@@ -101,7 +103,7 @@ int retentionCommand(const CliContext &c)
                          d.value(QStringLiteral("reason")).toString()});
         }
         if (!rows.isEmpty())
-            cli::printTable({QStringLiteral("action"),
+            term::printTable({QStringLiteral("action"),
                              QStringLiteral("backup"),
                              QStringLiteral("why")},
                             rows);
@@ -115,20 +117,20 @@ int journalCommand(const CliContext &c)
     if (c.args.value(1) == QLatin1String("verify")) {
         auto check = Journal::verify(path);
         if (!check) {
-            cli::err(check.error().message);
+            term::err(check.error().message);
             return 1;
         }
         if (c.json) {
-            cli::outJson(QJsonObject{{QStringLiteral("journal"), path},
+            term::outJson(QJsonObject{{QStringLiteral("journal"), path},
                                      {QStringLiteral("entries"), check->entries},
                                      {QStringLiteral("intact"), check->intact},
                                      {QStringLiteral("first_bad_line"), check->firstBadLine},
                                      {QStringLiteral("problem"), check->problem}});
         } else if (check->intact) {
-            cli::out(
+            term::out(
                 QStringLiteral("%1: %2 entries, hash chain intact").arg(path).arg(check->entries));
         } else {
-            cli::err(QStringLiteral("%1: line %2 %3")
+            term::err(QStringLiteral("%1: line %2 %3")
                          .arg(path)
                          .arg(check->firstBadLine)
                          .arg(check->problem));
@@ -139,13 +141,13 @@ int journalCommand(const CliContext &c)
         return c.usage(QStringLiteral("journal takes nothing or \"verify\""));
     auto entries = Journal::readAll(path);
     if (!entries) {
-        cli::err(entries.error().message);
+        term::err(entries.error().message);
         return 1;
     }
     QList<QStringList> rows;
     for (const QJsonObject &e : std::as_const(*entries)) {
         if (c.json) {
-            cli::out(QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact)));
+            term::out(QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact)));
             continue;
         }
         const QString what
@@ -159,7 +161,7 @@ int journalCommand(const CliContext &c)
                      what});
     }
     if (!c.json)
-        cli::printTable({QStringLiteral("at (UTC)"),
+        term::printTable({QStringLiteral("at (UTC)"),
                          QStringLiteral("who"),
                          QStringLiteral("operation"),
                          QStringLiteral("what")},
@@ -167,4 +169,4 @@ int journalCommand(const CliContext &c)
     return 0;
 }
 
-} // namespace ragdr::core
+} // namespace ragdr::cli
