@@ -205,6 +205,8 @@ void BackupsPanel::refresh()
 void BackupsPanel::onListed(const core::OperationResult &result,
                             const std::shared_ptr<core::CatalogView> &view)
 {
+    if (!result.ok() && result.errorKind == core::Error::Kind::Refused)
+        return; // the console is closing this profile: the table stays as it was
     if (!result.ok()) {
         m_problems->setText(result.message);
         m_problems->show();
