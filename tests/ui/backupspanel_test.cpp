@@ -365,6 +365,81 @@ TEST_F(ConsoleTest, ReloadingWhileABackupRunsAsksAndKeepWorkingLeavesItRunning)
     EXPECT_EQ(m_window.findChild<QWidget *>(QStringLiteral("winddownDialog")), nullptr);
 }
 
+// The model is relisted every minute. The deep verification's question used to hold a pointer
+// into it: after a relist it verified whichever backup had moved into that slot, or read freed
+// memory. Each test removes the asked-about backup while the question is open.
+class DeepVerifyTest : public ConsoleTest, public ::testing::WithParamInterface<int>
+{};
+
+TEST_P(DeepVerifyTest, VerifiesTheBackupItAskedAboutAfterARelistRemovedIt)
+{
+    // Three dumps ragdr did not make, newest first in the model: rows 0, 1 and 2.
+    ASSERT_TRUE(QDir().mkpath(primaryDir()));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList ids;
+    for (int day = 3; day >= 1; --day) {
+        const QString id = QStringLiteral("rag_backup_2024-03-0%1").arg(day);
+        QFile f(primaryDir() + QLatin1Char('/') + id + QStringLiteral(".dump"));
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write("PGDMP not really a dump");
+        ASSERT_TRUE(f.setFileTime(now.addDays(day - 4), QFileDevice::FileModificationTime));
+        ids.append(id);
+    }
+    ui::BackupsPanel *panel = m_window.backupsPanel();
+    panel->refresh();
+    ASSERT_TRUE(
+        waitUntil([&] { return m_table->model()->rowCount() == 3; }, std::chrono::seconds(30)));
+    const QString asked = ids.at(GetParam());
+    int row = -1;
+    for (int r = 0; r < 3; ++r) {
+        if (cell(m_table, r, ui::BackupTableModel::Id).startsWith(asked))
+            row = r;
+    }
+    ASSERT_GE(row, 0);
+    m_table->selectRow(row);
+
+    QStringList verified;
+    QObject::connect(&m_window.workspace()->runner(),
+                     &core::OperationRunner::started,
+                     &m_window,
+                     [&](core::Operation *op) {
+                         if (op->spec().kind == QLatin1String("verify"))
+                             verified.append(
+                                 op->spec().params.value(QStringLiteral("backup")).toString());
+                     });
+    // Answered from a timer: the old code asked in a nested event loop inside trigger().
+    QString question;
+    bool answered = false;
+    QTimer::singleShot(0, &m_window, [&] {
+        QMessageBox *box = nullptr;
+        ASSERT_TRUE(waitUntil(
+            [&] {
+                for (QMessageBox *b : m_window.findChildren<QMessageBox *>())
+                    box = b->isVisible() ? b : box;
+                return box != nullptr;
+            },
+            std::chrono::seconds(5)));
+        question = box->text();
+        ASSERT_TRUE(
+            QFile::remove(primaryDir() + QLatin1Char('/') + asked + QStringLiteral(".dump")));
+        panel->refresh();
+        ASSERT_TRUE(
+            waitUntil([&] { return m_table->model()->rowCount() == 2; }, std::chrono::seconds(30)));
+        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+        answered = true;
+    });
+    m_window.findChild<QAction *>(QStringLiteral("verify-deep"))->trigger();
+    ASSERT_TRUE(waitUntil([&] { return answered; }, std::chrono::seconds(60)));
+    EXPECT_TRUE(question.contains(asked)) << qPrintable(question);
+    ASSERT_TRUE(waitUntil([&] { return !verified.isEmpty(); }, std::chrono::seconds(5)));
+    EXPECT_EQ(verified, QStringList{asked}) << "verified another backup than the one asked about";
+    ASSERT_TRUE(waitUntil([&] { return m_window.workspace()->runner().isIdle(); },
+                          std::chrono::seconds(60)));
+}
+
+// 1: a row below moves into the asked-about one's slot; 2: the last row, its memory freed.
+INSTANTIATE_TEST_SUITE_P(RowPosition, DeepVerifyTest, ::testing::Values(1, 2));
+
 TEST(Console, ABadProfileShowsItsErrorInsteadOfThePanels)
 {
     auto dir = makeTempDir();
