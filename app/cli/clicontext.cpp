@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <atomic>
@@ -108,10 +109,13 @@ OperationResult CliContext::await(Operation *op, bool showProgress) const
         loop.quit();
     });
     QTimer interruptPoll;
+    // The operation deletes itself once finished; a tick in the same pass must not touch it.
+    const QPointer<Operation> running(op);
     QObject::connect(&interruptPoll, &QTimer::timeout, &loop, [&] {
-        if (g_interrupted.exchange(false)) {
-            term::err(QStringLiteral("ragdr: cancelling (the operation cleans up before it stops)"));
-            op->cancel();
+        if (g_interrupted.exchange(false) && running) {
+            term::err(
+                QStringLiteral("ragdr: cancelling (the operation cleans up before it stops)"));
+            running->cancel();
         }
     });
     interruptPoll.start(100);

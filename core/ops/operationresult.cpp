@@ -36,6 +36,17 @@ QJsonObject OperationResult::toJson() const
     return json;
 }
 
+QString OperationResult::outcomeLine(const QString &title) const
+{
+    QString line = QStringLiteral("%1: %2").arg(title,
+                                                ok() ? QStringLiteral("finished") : statusName());
+    if (!message.isEmpty() && message != statusName())
+        line += QStringLiteral(" — ") + message;
+    if (!ok() && !untouched.isEmpty())
+        line += QStringLiteral(" (untouched: %1)").arg(untouched);
+    return line;
+}
+
 OperationResult OperationResult::success(QString message, QJsonObject evidence)
 {
     OperationResult r;

@@ -25,6 +25,9 @@ struct OperationResult
     int exitCode() const;
     QString statusName() const; // "ok", "failed", "cancelled"
     QJsonObject toJson() const;
+    // How the operation of that title ended, in one line a person reads:
+    // "Back up rag (drill): cancelled (untouched: the live database; no file was left)".
+    QString outcomeLine(const QString &title) const;
 
     static OperationResult success(QString message, QJsonObject evidence = {});
     static OperationResult failure(const Error &error, QJsonObject evidence = {});

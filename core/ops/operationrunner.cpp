@@ -35,6 +35,8 @@ OperationRunner::OperationRunner(std::shared_ptr<Journal> journal, QObject *pare
 
 OperationRunner::~OperationRunner()
 {
+    if (m_runningBodies > 0)
+        qCWarning(lcOps) << "the runner goes while operations run: waiting for them to clean up";
     for (const QPointer<Operation> &op : std::as_const(m_active)) {
         if (op)
             op->cancel();
@@ -59,7 +61,19 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
     connect(op, &Operation::finished, this, [this, op] {
         m_active.removeAll(op);
         op->deleteLater();
+        if (isIdle())
+            Q_EMIT idle();
     });
+
+    if (!m_accepting) {
+        const OperationResult refused = OperationResult::failure(
+            Error::refused(QStringLiteral("not started: the console is closing this profile"),
+                           QStringLiteral("everything: the operation did not start")));
+        QMetaObject::invokeMethod(
+            op, [op, refused] { op->complete(refused); }, Qt::QueuedConnection);
+        Q_EMIT started(op);
+        return op;
+    }
 
     const Progress progress(op->m_progress, op->m_cancel);
     const std::shared_ptr<Journal> journal = op->spec().journalled ? m_journal : nullptr;
@@ -67,7 +81,8 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
     const OperationSpec opSpec = op->spec();
     QPointer<Operation> target(op);
 
-    m_pool.start([=, body = std::move(body)] {
+    ++m_runningBodies;
+    m_pool.start([=, this, body = std::move(body)] {
         QThread::currentThread()->setObjectName(QStringLiteral("op:") + opSpec.kind);
         QElapsedTimer clock;
         clock.start();
@@ -115,6 +130,7 @@ Operation *OperationRunner::start(OperationSpec spec, Body body)
                 result.warnings.append(written.error().message);
             }
         }
+        --m_runningBodies;
         QMetaObject::invokeMethod(
             target.data(),
             [target, result] {

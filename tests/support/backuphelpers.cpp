@@ -1,12 +1,11 @@
 #include "backuphelpers.h"
 
+#include "wait.h"
+
 #include "core/backup/backupoperations.h"
 
-#include <QCoreApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
-#include <QThread>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -21,15 +20,13 @@ OperationResult await(Operation *op)
 {
     OperationResult result;
     bool done = false;
-    QObject::connect(op, &Operation::finished, [&](const OperationResult &r) {
+    QObject context; // a result after the time is up must not write into this frame
+    QObject::connect(op, &Operation::finished, &context, [&](const OperationResult &r) {
         result = r;
         done = true;
     });
-    QElapsedTimer clock;
-    clock.start();
-    while (!done && clock.elapsed() < 300000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    EXPECT_TRUE(done) << "the operation did not finish in 5 minutes";
+    EXPECT_TRUE(waitUntil([&] { return done; }, std::chrono::minutes(5)))
+        << "the operation did not finish in 5 minutes";
     return result;
 }
 
@@ -55,7 +52,8 @@ RegionListing listRegion(const Profile &profile)
 QByteArray procFile(qint64 pid, const char *name)
 {
     QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(name)));
-    f.open(QIODevice::ReadOnly | QIODevice::Unbuffered);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+        return {}; // the process has ended meanwhile
     return f.readAll();
 }
 
@@ -83,17 +81,17 @@ QList<qint64> childPids(const QString &program)
 
 qint64 waitForChild(const QString &program, const QByteArray &argument, int timeoutMs)
 {
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        for (qint64 pid : childPids(program)) {
-            if (procFile(pid, "cmdline").contains(argument))
-                return pid;
-        }
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-        QThread::msleep(10);
-    }
-    return 0;
+    qint64 found = 0;
+    (void) waitUntil(
+        [&] {
+            for (qint64 pid : childPids(program)) {
+                if (procFile(pid, "cmdline").contains(argument))
+                    found = pid;
+            }
+            return found != 0;
+        },
+        std::chrono::milliseconds(timeoutMs));
+    return found;
 }
 
 void truncateFile(const QString &path, qint64 size)

@@ -1,12 +1,13 @@
 #include "kubectl.h"
 
+#include "wait.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QStandardPaths>
-#include <QThread>
 
 namespace ragdr::test {
 
@@ -106,14 +107,9 @@ void stop(QProcess &p)
 
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 {
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        if (condition())
-            return true;
-        QThread::msleep(300);
-    }
-    return condition();
+    return waitUntil(condition,
+                     std::chrono::milliseconds(timeoutMs),
+                     std::chrono::milliseconds(300));
 }
 
 QList<QStringList> rows(const QString &out)

@@ -52,6 +52,8 @@ QStringList readLinesUntil(QProcess &p,
                            const std::function<bool(const QStringList &)> &enough,
                            int timeoutMs);
 void stop(QProcess &p);
+// For the integration tests written before wait.h: the same wait, asking (running kubectl) every
+// 300 ms. New tests use waitUntil with a duration.
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs);
 // The rows of a `kubectl get` table: kubectl separates columns by at least three spaces, and a
 // cell such as "3 (10s ago)" holds single ones.

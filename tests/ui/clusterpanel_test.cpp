@@ -2,6 +2,7 @@
 // Each test acts on a deployment of its own (created with kubectl, named in the test's profile).
 #include "clusterpaneltest.h"
 #include "lagprobe.h"
+#include "wait.h"
 
 #include "ui/cluster/clusterpanel.h"
 #include "ui/cluster/podtablemodel.h"
@@ -30,8 +31,9 @@ TEST_F(ClusterPanelTest, TheSliderScalesToFiveAfterConfirmationAndThePodsFollow)
     ASSERT_NO_FATAL_FAILURE(createDeployment(2));
     ASSERT_NO_FATAL_FAILURE(openConsole());
     QAbstractItemModelTester tester(m_view->pods(),
-                                    QAbstractItemModelTester::FailureReportingMode::Warning);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return runningPods() == 2; }, 30000)) << runningPods();
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ASSERT_TRUE(waitUntil([&] { return runningPods() == 2; }, std::chrono::seconds(30)))
+        << runningPods();
 
     QWidget *card = m_view->findChild<QWidget *>(QStringLiteral("deploymentCard-") + m_app);
     ASSERT_NE(card, nullptr);
@@ -52,30 +54,33 @@ TEST_F(ClusterPanelTest, TheSliderScalesToFiveAfterConfirmationAndThePodsFollow)
         ASSERT_NE(dialog, nullptr);
         question = dialog->findChild<QLabel *>(QStringLiteral("confirmText"))->text();
         auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("confirmButton"));
-        if (QTest::qWaitFor([ok] { return ok->isEnabled(); }, 15000)) {
+        if (waitUntil([ok] { return ok->isEnabled(); }, std::chrono::seconds(15))) {
             permission = dialog->findChild<QLabel *>(QStringLiteral("permissionLabel"))->text();
             QTest::mouseClick(ok, Qt::LeftButton);
             confirmed = true;
         }
     });
     QTest::mouseClick(scale, Qt::LeftButton);
-    ASSERT_TRUE(confirmed) << "the Scale button of the confirmation never became usable";
+    ASSERT_TRUE(waitUntil([&] { return confirmed; }, std::chrono::seconds(20)))
+        << "the Scale button of the confirmation never became usable";
     EXPECT_TRUE(question.contains(m_app) && question.contains(QStringLiteral("rag-prod"))
                 && question.contains(QStringLiteral("drill-a"))
                 && question.contains(QStringLiteral("<b>2</b> to <b>5</b>")))
         << qPrintable(question);
     EXPECT_TRUE(permission.contains(QStringLiteral("Allowed"))) << qPrintable(permission);
 
-    EXPECT_TRUE(QTest::qWaitFor([&] { return runningPods() == 5; }, 60000))
+    EXPECT_TRUE(waitUntil([&] { return runningPods() == 5; }, std::chrono::seconds(60)))
         << runningPods() << " pods running";
-    EXPECT_TRUE(QTest::qWaitFor(
+    EXPECT_TRUE(waitUntil(
         [&] {
             return card->findChild<QLabel *>(QStringLiteral("replicasLabel"))
                 ->text()
                 .startsWith(QStringLiteral("5/5 ready"));
         },
-        20000))
+        std::chrono::seconds(20)))
         << qPrintable(card->findChild<QLabel *>(QStringLiteral("replicasLabel"))->text());
     // The cluster agrees.
-    EXPECT_TRUE(waitUntil([&] { return kubectlReady() == QStringLiteral("5/5"); }, 20000));
+    EXPECT_TRUE(waitUntil([&] { return kubectlReady() == QStringLiteral("5/5"); },
+                          std::chrono::seconds(20),
+                          std::chrono::milliseconds(300)));
 }

@@ -1,6 +1,9 @@
+#include "wait.h"
+
 #include "core/incident/journal.h"
 #include "core/ops/operationrunner.h"
 
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThread>
@@ -8,6 +11,7 @@
 #include <gtest/gtest.h>
 
 using namespace ragdr::core;
+using ragdr::test::waitUntil;
 
 namespace {
 
@@ -24,17 +28,21 @@ TEST(OperationRunner, RunsOffTheCallersThreadAndReportsProgress)
     OperationRunner runner(std::make_shared<Journal>(dir.filePath(QStringLiteral("j.jsonl"))));
     QThread *caller = QThread::currentThread();
     QThread *worker = nullptr;
+    QSemaphore release;
     Operation *op = runner.start(spec(QStringLiteral("t")), [&](const Progress &p) {
         worker = QThread::currentThread();
         p.set(0.5, QStringLiteral("halfway"));
-        QThread::msleep(200);
+        // Still running when the caller sees the progress: it arrives while the work goes on.
+        release.tryAcquire(1, 10000);
         return OperationResult::success(QStringLiteral("done"));
     });
     QSignalSpy progress(op, &Operation::progressChanged);
     QSignalSpy finished(op, &Operation::finished);
-    ASSERT_TRUE(finished.wait(5000));
+    ASSERT_TRUE(waitUntil([&] { return !progress.isEmpty(); }, std::chrono::seconds(5)));
+    EXPECT_TRUE(finished.isEmpty());
+    release.release();
+    ASSERT_TRUE(waitUntil([&] { return !finished.isEmpty(); }, std::chrono::seconds(5)));
     EXPECT_NE(worker, caller);
-    ASSERT_FALSE(progress.isEmpty());
     EXPECT_DOUBLE_EQ(progress.first().at(0).toDouble(), 0.5);
     EXPECT_EQ(progress.first().at(1).toString(), QStringLiteral("halfway"));
     EXPECT_TRUE(finished.first().at(0).value<OperationResult>().ok());
@@ -45,13 +53,12 @@ TEST(OperationRunner, CancelEndsWithACancelledResult)
     QTemporaryDir dir;
     OperationRunner runner(std::make_shared<Journal>(dir.filePath(QStringLiteral("j.jsonl"))));
     Operation *op = runner.start(spec(QStringLiteral("t")), [](const Progress &p) {
-        while (!p.isCancelled())
-            QThread::msleep(5);
+        (void) waitUntil([&] { return p.isCancelled(); }, std::chrono::seconds(10));
         return OperationResult::failure(Error::cancelled(QStringLiteral("nothing was changed")));
     });
     QSignalSpy finished(op, &Operation::finished);
     op->cancel();
-    ASSERT_TRUE(finished.wait(5000));
+    ASSERT_TRUE(waitUntil([&] { return !finished.isEmpty(); }, std::chrono::seconds(5)));
     const auto r = finished.first().at(0).value<OperationResult>();
     EXPECT_EQ(r.status, OperationResult::Status::Cancelled);
     EXPECT_EQ(r.untouched, QStringLiteral("nothing was changed"));
@@ -114,4 +121,54 @@ TEST(OperationRunner, AnUnwritableJournalStopsTheOperationBeforeItStarts)
     EXPECT_FALSE(ran);
     EXPECT_FALSE(r.ok());
     EXPECT_TRUE(r.message.contains(QStringLiteral("journal"))) << qPrintable(r.message);
+}
+
+TEST(OperationRunner, WhileNotAcceptingWorkAStartIsRefusedWithoutRunningOrJournalling)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("j.jsonl"));
+    OperationRunner runner(std::make_shared<Journal>(path));
+    QSignalSpy idle(&runner, &OperationRunner::idle);
+    runner.setAccepting(false);
+    bool ran = false;
+    const OperationResult r = runner.run(spec(QStringLiteral("backup")), [&](const Progress &) {
+        ran = true;
+        return OperationResult::success(QStringLiteral("done"));
+    });
+    EXPECT_FALSE(ran);
+    EXPECT_EQ(r.errorKind, Error::Kind::Refused);
+    EXPECT_EQ(r.exitCode(), 3);
+    EXPECT_TRUE(r.message.contains(QStringLiteral("closing"))) << qPrintable(r.message);
+    EXPECT_FALSE(QFile::exists(path)) << "an operation that never started was journalled";
+    EXPECT_TRUE(runner.isIdle());
+    EXPECT_EQ(idle.count(), 1);
+
+    runner.setAccepting(true);
+    EXPECT_TRUE(
+        runner
+            .run(spec(QStringLiteral("t")),
+                 [](const Progress &) { return OperationResult::success(QStringLiteral("done")); })
+            .ok());
+}
+
+TEST(OperationRunner, IsIdleOnlyOnceTheLastResultIsDelivered)
+{
+    QTemporaryDir dir;
+    OperationRunner runner(std::make_shared<Journal>(dir.filePath(QStringLiteral("j.jsonl"))));
+    QSemaphore release;
+    auto body = [&](const Progress &) {
+        release.tryAcquire(1, 10000);
+        return OperationResult::success(QStringLiteral("done"));
+    };
+    Operation *a = runner.start(spec(QStringLiteral("a")), body);
+    Operation *b = runner.start(spec(QStringLiteral("b")), body);
+    EXPECT_EQ(runner.active(), (QList<Operation *>{a, b}));
+    QSignalSpy idle(&runner, &OperationRunner::idle);
+    release.release();
+    ASSERT_TRUE(waitUntil([&] { return runner.active().size() == 1; }, std::chrono::seconds(5)));
+    EXPECT_FALSE(runner.isIdle());
+    EXPECT_EQ(idle.count(), 0);
+    release.release();
+    ASSERT_TRUE(waitUntil([&] { return idle.count() == 1; }, std::chrono::seconds(5)));
+    EXPECT_TRUE(runner.isIdle());
 }

@@ -13,6 +13,7 @@
 #include "core/base/files.h"
 #include "core/ops/workspace.h"
 
+#include <QAbstractButton>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -205,6 +206,8 @@ void BackupsPanel::refresh()
 void BackupsPanel::onListed(const core::OperationResult &result,
                             const std::shared_ptr<core::CatalogView> &view)
 {
+    if (!result.ok() && result.errorKind == core::Error::Kind::Refused)
+        return; // the console is closing this profile: the table stays as it was
     if (!result.ok()) {
         m_problems->setText(result.message);
         m_problems->show();
@@ -310,15 +313,18 @@ void BackupsPanel::backUpNow()
         updateButtons();
         refresh();
         if (!r.ok() && r.status != core::OperationResult::Status::Cancelled) {
-            QMessageBox box(QMessageBox::Warning,
-                            tr("Backup failed"),
-                            r.message,
-                            QMessageBox::Ok,
-                            this);
-            box.setInformativeText(r.untouched.isEmpty() ? QString()
-                                                         : tr("Untouched: %1").arg(r.untouched));
-            box.setObjectName(QStringLiteral("backupFailedBox"));
-            box.exec();
+            // open(), not exec(): a nested event loop here would hold up everyone else waiting
+            // for this result.
+            auto *box = new QMessageBox(QMessageBox::Warning,
+                                        tr("Backup failed"),
+                                        r.message,
+                                        QMessageBox::Ok,
+                                        this);
+            box->setInformativeText(r.untouched.isEmpty() ? QString()
+                                                          : tr("Untouched: %1").arg(r.untouched));
+            box->setObjectName(QStringLiteral("backupFailedBox"));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
         }
     });
     updateButtons();
@@ -326,30 +332,44 @@ void BackupsPanel::backUpNow()
 
 void BackupsPanel::verifySelected(core::VerifyLevel level)
 {
+    // Copied now: the relist may replace the model's entries while the question is open.
     const core::BackupEntry *e = selected();
     if (!e)
         return;
-    if (level == core::VerifyLevel::Deep) {
-        const core::Region *region = m_workspace->profile().region(e->region);
-        const core::DatabaseConfig db = region ? region->verifyDatabase.value_or(region->database)
-                                               : core::DatabaseConfig();
-        const auto answer = QMessageBox::question(this,
-                                                  tr("Deep verification"),
-                                                  tr("Deep verification restores %1 into a scratch "
-                                                     "database on %2:%3 and drops it afterwards. "
-                                                     "The live database is not touched, but the "
-                                                     "server does the work of a restore. Go ahead?")
-                                                      .arg(e->id, db.host)
-                                                      .arg(db.port));
-        if (answer != QMessageBox::Yes)
-            return;
+    const QString region = e->region;
+    const QString id = e->id;
+    if (level != core::VerifyLevel::Deep) {
+        startVerify(region, id, level);
+        return;
     }
+    const core::Region *r = m_workspace->profile().region(region);
+    const core::DatabaseConfig db = r ? r->verifyDatabase.value_or(r->database)
+                                      : core::DatabaseConfig();
+    auto *box = new QMessageBox(QMessageBox::Question,
+                                tr("Deep verification"),
+                                tr("Deep verification restores %1 into a scratch database on "
+                                   "%2:%3 and drops it afterwards. The live database is not "
+                                   "touched, but the server does the work of a restore. Go ahead?")
+                                    .arg(id, db.host)
+                                    .arg(db.port),
+                                QMessageBox::Yes | QMessageBox::No,
+                                this);
+    box->setObjectName(QStringLiteral("deepVerifyQuestion"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box->button(QMessageBox::Yes), &QAbstractButton::clicked, this, [=, this] {
+        startVerify(region, id, level);
+    });
+    box->open();
+}
+
+void BackupsPanel::startVerify(const QString &region, const QString &id, core::VerifyLevel level)
+{
     core::Operation *op = core::BackupOperations::verify(m_workspace->runner(),
                                                          m_workspace->profile(),
-                                                         e->region,
-                                                         e->id,
+                                                         region,
+                                                         id,
                                                          level);
-    connect(op, &core::Operation::finished, this, [this] { refresh(); });
+    connect(op, &core::Operation::finished, this, &BackupsPanel::refresh);
 }
 
 void BackupsPanel::showManifest()

@@ -43,6 +43,7 @@ protected:
 private:
     void backUpNow();
     void verifySelected(core::VerifyLevel level);
+    void startVerify(const QString &region, const QString &id, core::VerifyLevel level);
     void showManifest();
     void openRetention();
     void onListed(const core::OperationResult &result,

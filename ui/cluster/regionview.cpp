@@ -188,22 +188,25 @@ void RegionView::askScale(const QString &deployment, int replicas)
               .arg(current)
               .arg(replicas)
               .arg(replicas == 0 ? tr(" This stops every pod of it.") : QString());
-    ConfirmActionDialog dialog(m_workspace,
-                               m_region.name,
-                               deployment,
-                               ConfirmActionDialog::Action::Scale,
-                               description,
-                               replicas == 0,
-                               this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    watchOperation(deployment,
-                   core::ClusterOperations::scale(*m_workspace,
-                                                  m_region.name,
-                                                  deployment,
-                                                  replicas,
-                                                  current,
-                                                  replicas == 0 ? deployment : QString()));
+    auto *dialog = new ConfirmActionDialog(m_workspace,
+                                           m_region.name,
+                                           deployment,
+                                           ConfirmActionDialog::Action::Scale,
+                                           description,
+                                           replicas == 0,
+                                           this);
+    // open(), not exec(): what the answer acts on is copied here, nothing is held across it.
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, deployment, replicas, current] {
+        watchOperation(deployment,
+                       core::ClusterOperations::scale(*m_workspace,
+                                                      m_region.name,
+                                                      deployment,
+                                                      replicas,
+                                                      current,
+                                                      replicas == 0 ? deployment : QString()));
+    });
+    dialog->open();
 }
 
 void RegionView::askRestart(const QString &deployment)
@@ -212,17 +215,19 @@ void RegionView::askRestart(const QString &deployment)
         = tr("Restart deployment <b>%1</b> in namespace <b>%2</b> (context <b>%3</b>, region %4): "
              "every pod is replaced, a few at a time, as kubectl rollout restart does.")
               .arg(deployment, m_region.kube.ns, m_region.kube.context, m_region.name);
-    ConfirmActionDialog dialog(m_workspace,
-                               m_region.name,
-                               deployment,
-                               ConfirmActionDialog::Action::Restart,
-                               description,
-                               false,
-                               this);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    watchOperation(deployment,
-                   core::ClusterOperations::restart(*m_workspace, m_region.name, deployment));
+    auto *dialog = new ConfirmActionDialog(m_workspace,
+                                           m_region.name,
+                                           deployment,
+                                           ConfirmActionDialog::Action::Restart,
+                                           description,
+                                           false,
+                                           this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, deployment] {
+        watchOperation(deployment,
+                       core::ClusterOperations::restart(*m_workspace, m_region.name, deployment));
+    });
+    dialog->open();
 }
 
 void RegionView::watchOperation(const QString &deployment, QObject *operation)

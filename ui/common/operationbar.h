@@ -1,23 +1,21 @@
 #pragma once
 
-#include <QPointer>
-#include <QTimer>
 #include <QWidget>
 
-class QLabel;
-class QProgressBar;
-class QToolButton;
+class QVBoxLayout;
 
 namespace ragdr::core {
 class Operation;
 class OperationRunner;
-struct OperationResult;
 } // namespace ragdr::core
 
 namespace ragdr::ui {
 
-// The status bar's view of what runs: the newest running operation with its step, a progress bar
-// and a cancel button; when it ends, its result for a while, in the colour of the outcome.
+class OperationRow;
+
+// The status bar's view of what runs: a line for every running operation, each with its step, a
+// progress bar and its own Cancel; when one ends, its result for a while, in the colour of the
+// outcome. Look-ups (not journalled) come and go every minute and take no line unless they fail.
 class OperationBar final : public QWidget
 {
     Q_OBJECT
@@ -26,16 +24,13 @@ class OperationBar final : public QWidget
 public:
     explicit OperationBar(core::OperationRunner *runner, QWidget *parent = nullptr);
 
+    QList<OperationRow *> rows() const;
+
 private:
     void track(core::Operation *operation);
-    void showProgress(double fraction, const QString &step);
-    void showResult(const core::OperationResult &result);
+    OperationRow *addRow(core::Operation *operation);
 
-    QPointer<core::Operation> m_current;
-    QLabel *m_label = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QToolButton *m_cancel = nullptr;
-    QTimer m_fade;
+    QVBoxLayout *m_rows;
 };
 
 } // namespace ragdr::ui

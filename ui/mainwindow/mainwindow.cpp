@@ -7,15 +7,20 @@
 #include "../common/operationbar.h"
 #include "../common/palette.h"
 #include "../common/placeholderpanel.h"
+#include "../common/winddowndialog.h"
 
+#include "core/ops/winddown.h"
 #include "core/ops/workspace.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -57,6 +62,16 @@ MainWindow::MainWindow(QWidget *parent)
     QAction *open = toolbar->addAction(tr("Open profile…"));
     open->setObjectName(QStringLiteral("openProfileAction"));
     connect(open, &QAction::triggered, this, &MainWindow::chooseProfile);
+    m_reload = toolbar->addAction(tr("Reload profile"));
+    m_reload->setObjectName(QStringLiteral("reloadProfileAction"));
+    m_reload->setToolTip(tr("Read the profile file again, after you have changed it"));
+    m_reload->setEnabled(false);
+    connect(m_reload, &QAction::triggered, this, &MainWindow::reloadProfile);
+    auto *quit = new QAction(tr("Quit"), this);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    addAction(quit);
     connect(m_regions, &QComboBox::currentIndexChanged, this, &MainWindow::onRegionChanged);
 
     m_statusProfile = new QLabel(this);
@@ -66,6 +81,8 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Closing winds down first; only a window destroyed without closing can get here with work
+    // running, and then the runner waits for it to clean up.
     dropWorkspace();
 }
 
@@ -88,7 +105,7 @@ QWidget *MainWindow::messagePage(const QString &objectName,
     if (showReload) {
         auto *reload = new QPushButton(tr("Reload"), page);
         reload->setObjectName(QStringLiteral("reloadButton"));
-        connect(reload, &QPushButton::clicked, this, [this] { openProfile(m_lastPath); });
+        connect(reload, &QPushButton::clicked, this, &MainWindow::reloadProfile);
         buttons->addWidget(reload);
     }
     buttons->addStretch(1);
@@ -130,7 +147,8 @@ void MainWindow::dropWorkspace()
 void MainWindow::showProfileError(const QString &path, const QString &message)
 {
     dropWorkspace();
-    m_backups = nullptr;
+    m_lastPath = path;
+    m_reload->setEnabled(true);
     m_profileLabel->setText(tr("Profile not loaded"));
     m_regions->clear();
     m_regions->setEnabled(false);
@@ -147,27 +165,125 @@ void MainWindow::showProfileError(const QString &path, const QString &message)
 
 bool MainWindow::openProfile(const QString &path)
 {
-    m_lastPath = path;
-    auto ws = core::Workspace::open(path);
-    if (!ws) {
-        showProfileError(path, ws.error().message);
+    return loadProfile(path,
+                       {tr("open %1").arg(QFileInfo(path).fileName()),
+                        tr("Open %1").arg(QFileInfo(path).fileName()),
+                        QStringLiteral("opening %1").arg(path)});
+}
+
+void MainWindow::reloadProfile()
+{
+    if (m_lastPath.isEmpty())
+        return;
+    loadProfile(m_lastPath,
+                {tr("reload the profile"),
+                 tr("Reload the profile"),
+                 QStringLiteral("reloading %1").arg(m_lastPath)});
+}
+
+bool MainWindow::loadProfile(const QString &path, const Leaving &leaving)
+{
+    if (m_leaving)
+        return false; // one change at a time: the question on screen is answered first
+    auto loaded = core::Workspace::open(path);
+    if (!loaded) {
+        const QString message = loaded.error().message;
+        const QList<core::Operation *> running = m_workspace ? m_workspace->runner().active()
+                                                             : QList<core::Operation *>();
+        if (std::any_of(running.cbegin(), running.cend(), [](const core::Operation *op) {
+                return op->spec().journalled;
+            })) {
+            // Work is under way: a profile that cannot be used is no reason to stop it.
+            auto *box = new QMessageBox(QMessageBox::Warning,
+                                        tr("This profile cannot be used"),
+                                        message,
+                                        QMessageBox::Ok,
+                                        this);
+            box->setObjectName(QStringLiteral("profileErrorBox"));
+            box->setInformativeText(
+                tr("The open profile and the operations running in it are untouched."));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return false;
+        }
+        leaveWorkspace(leaving, [this, path, message] { showProfileError(path, message); });
         return false;
     }
-    dropWorkspace();
-    m_workspace = std::move(*ws);
-    QSettings().setValue(kLastProfileKey, m_workspace->profile().path);
-    buildPanels();
-    return true;
+    // std::function wants a copyable callable.
+    auto next = std::make_shared<std::unique_ptr<core::Workspace>>(std::move(*loaded));
+    return leaveWorkspace(leaving, [this, path, next] {
+        dropWorkspace();
+        m_lastPath = path;
+        m_workspace = std::move(*next);
+        QSettings().setValue(kLastProfileKey, m_workspace->profile().path);
+        buildPanels();
+    });
+}
+
+bool MainWindow::leaveWorkspace(const Leaving &leaving, std::function<void()> then)
+{
+    if (!m_workspace || m_workspace->runner().isIdle()) {
+        then();
+        return true;
+    }
+    auto *winddown = new core::Winddown(m_workspace->runner(), leaving.reason, this);
+    if (winddown->items().isEmpty()) {
+        // Only look-ups run: they are cancelled and end within moments; nothing to ask.
+        m_leaving = winddown;
+        connect(winddown, &core::Winddown::finished, this, [winddown, then](bool ended) {
+            winddown->deleteLater();
+            if (ended)
+                then();
+        });
+        winddown->start(core::Winddown::Mode::Cancel);
+        return false;
+    }
+    auto *dialog = new WinddownDialog(winddown, leaving.what, leaving.proceed, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_leaving = dialog;
+    connect(dialog, &WinddownDialog::proceed, this, then);
+    connect(dialog, &WinddownDialog::stayed, this, [this] {
+        // Listings refused while the question was open are taken again.
+        if (m_backups)
+            m_backups->refresh();
+    });
+    dialog->open();
+    return false;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_workspace || m_workspace->runner().isIdle()) {
+        event->accept();
+        return;
+    }
+    event->ignore();
+    if (m_leaving) {
+        if (auto *dialog = qobject_cast<QWidget *>(m_leaving.data()))
+            dialog->activateWindow();
+        return;
+    }
+    leaveWorkspace({tr("close the console"),
+                    tr("Close the console"),
+                    QStringLiteral("closing the console")},
+                   [this] {
+                       dropWorkspace();
+                       close();
+                   });
 }
 
 void MainWindow::chooseProfile()
 {
-    const QString path = QFileDialog::getOpenFileName(this,
-                                                      tr("Open a ragdr profile"),
-                                                      {},
-                                                      tr("Profiles (*.yaml *.yml)"));
-    if (!path.isEmpty())
-        openProfile(path);
+    // Not the static getOpenFileName: its event loop would run inside this call.
+    auto *dialog = new QFileDialog(this,
+                                   tr("Open a ragdr profile"),
+                                   QFileInfo(m_lastPath).absolutePath(),
+                                   tr("Profiles (*.yaml *.yml)"));
+    dialog->setObjectName(QStringLiteral("openProfileDialog"));
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openProfile, Qt::QueuedConnection);
+    dialog->open();
 }
 
 void MainWindow::buildPanels()
@@ -181,6 +297,7 @@ void MainWindow::buildPanels()
                                      profile.readOnly ? tr(" · read-only") : QString()));
     m_statusProfile->setText(
         tr("profile %1 · journal %2").arg(profile.path, m_workspace->journal().path()));
+    m_reload->setEnabled(true);
 
     auto *splitter = new QSplitter(this);
     m_nav = new QListWidget(splitter);
