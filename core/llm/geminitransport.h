@@ -1,0 +1,44 @@
+#pragma once
+
+#include "geminirequest.h"
+
+#include "core/base/canceltoken.h"
+
+#include <QHash>
+#include <QObject>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace ragdr::core {
+
+// The one QNetworkAccessManager that talks to LLM endpoints, living on its own thread
+// ("ragdr-llm"): requests go in as queued calls, answers come back as the queued signal
+// finished(id, reply) carrying a value. call() wraps that for an operation's worker thread.
+class GeminiTransport final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GeminiTransport)
+
+public:
+    // The process's transport, started at first use and stopped with the application object.
+    static GeminiTransport *instance();
+
+    // Sends and waits (serving a local event loop) until the reply is in or cancel fires. Call it
+    // from any thread but the transport's own.
+    GeminiReply call(const GeminiRequest &request, const CancelToken &cancel);
+
+Q_SIGNALS:
+    void finished(quint64 id, const ragdr::core::GeminiReply &reply);
+
+private:
+    GeminiTransport();
+    ~GeminiTransport() override;
+    void start(quint64 id, const GeminiRequest &request);
+    void abort(quint64 id);
+
+    QNetworkAccessManager *m_network = nullptr;
+    QHash<quint64, QNetworkReply *> m_running;
+};
+
+} // namespace ragdr::core
