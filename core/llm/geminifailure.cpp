@@ -23,7 +23,8 @@ constexpr ClassInfo kClasses[] = {
     {Class::None, "ok", ""},
     {Class::NoKey,
      "no-key",
-     "store the endpoint's key: Keys… in the LLM panel, or ragdr llm keys set NAME"},
+     "store the endpoint's key: Keys… in the LLM panel, or ragdr llm keys set NAME; with no "
+     "keychain service, give it for this session only (Keys…, or --session-key)"},
     {Class::InvalidKey,
      "invalid-key",
      "the key is wrong or was revoked: replace it (Keys…) with a key from Google AI Studio; "

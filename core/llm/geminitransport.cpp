@@ -16,7 +16,7 @@
 
 namespace ragdr::core {
 
-Q_LOGGING_CATEGORY(lcLlmTransport, "ragdr.llm.transport")
+Q_LOGGING_CATEGORY(lcLlmTransport, "ragdr.llm.transport", QtWarningMsg)
 
 namespace {
 

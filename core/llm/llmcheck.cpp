@@ -10,7 +10,7 @@
 
 namespace ragdr::core {
 
-Q_LOGGING_CATEGORY(lcLlm, "ragdr.llm")
+Q_LOGGING_CATEGORY(lcLlm, "ragdr.llm", QtWarningMsg)
 
 namespace {
 

@@ -14,7 +14,7 @@
 
 namespace ragdr::core {
 
-Q_LOGGING_CATEGORY(lcSecrets, "ragdr.secrets")
+Q_LOGGING_CATEGORY(lcSecrets, "ragdr.secrets", QtWarningMsg)
 
 namespace {
 
@@ -113,10 +113,10 @@ Error keychainError(const QString &what, const JobOutcome &o)
                                  .arg(what, o.errorString));
     }
     return Error::failed(
-        QStringLiteral("%1: no keychain service answers (%2). ragdr keeps API keys in the OS "
-                       "keychain: a Secret Service such as gnome-keyring or KeePassXC on the "
-                       "session D-Bus, or KWallet. Without one, give the key for this session "
-                       "only; it is kept in memory and never written to disk")
+        QStringLiteral("%1: no keychain service answers (%2); keys live in the OS keychain (a "
+                       "Secret Service such as gnome-keyring or KeePassXC, or KWallet). Without "
+                       "one, a key can be given for this session only: kept in memory, never "
+                       "written to disk")
             .arg(what, o.errorString.isEmpty() ? QStringLiteral("no backend") : o.errorString));
 }
 
