@@ -7,6 +7,7 @@
 #include "../common/operationbar.h"
 #include "../common/palette.h"
 #include "../common/placeholderpanel.h"
+#include "../llm/llmpanel.h"
 
 #include "core/ops/workspace.h"
 
@@ -209,8 +210,7 @@ void MainWindow::buildPanels()
                                  "restore into a staging database, compare, swap, scale back."),
                               m_stack)},
         {tr("Cluster"), m_cluster},
-        {tr("LLM"),
-         new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
+        {tr("LLM"), new LlmPanel(m_workspace.get(), m_stack)},
         {tr("Checklist"),
          new PlaceholderPanel(tr("Checklist"),
                               tr("The post-recovery checklist with evidence."),
