@@ -90,8 +90,10 @@ GeminiReply GeminiTransport::call(const GeminiRequest &request, const CancelToke
 
 void GeminiTransport::start(quint64 id, const GeminiRequest &request)
 {
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
+    const QString trust = request.caFiles.join(QLatin1Char('\n'));
+    QNetworkAccessManager *&network = m_networks[trust];
+    if (!network)
+        network = new QNetworkAccessManager(this);
     QNetworkRequest r(request.url);
     // A redirect would carry the key's header to wherever it points: never follow one.
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -111,7 +113,7 @@ void GeminiTransport::start(quint64 id, const GeminiRequest &request)
     }
     auto clock = std::make_shared<QElapsedTimer>();
     clock->start();
-    QNetworkReply *reply = m_network->sendCustomRequest(r, request.verb, request.body);
+    QNetworkReply *reply = network->sendCustomRequest(r, request.verb, request.body);
     m_running.insert(id, reply);
     connect(reply, &QNetworkReply::finished, this, [this, id, reply, clock] {
         m_running.remove(id);

@@ -37,7 +37,9 @@ private:
     void start(quint64 id, const GeminiRequest &request);
     void abort(quint64 id);
 
-    QNetworkAccessManager *m_network = nullptr;
+    // One manager per set of trusted CAs: a manager reuses its connections, and a connection that
+    // one CA set verified must never carry a request that trusts another.
+    QHash<QString, QNetworkAccessManager *> m_networks;
     QHash<quint64, QNetworkReply *> m_running;
 };
 
