@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QTimer>
 #include <QUuid>
 
@@ -103,7 +104,8 @@ QJsonObject apiDisabled()
                 {{QStringLiteral("reason"), QStringLiteral("SERVICE_DISABLED")},
                  {QStringLiteral("domain"), QStringLiteral("googleapis.com")},
                  {QStringLiteral("metadata"),
-                  QJsonObject{{QStringLiteral("consumer"), QString(QStringLiteral("projects/") + project)},
+                  QJsonObject{{QStringLiteral("consumer"),
+                               QString(QStringLiteral("projects/") + project)},
                               {QStringLiteral("service"),
                                QStringLiteral("generativelanguage.googleapis.com")}}}})});
 }
@@ -379,30 +381,14 @@ void GeminiSimulator::answer(HttpConnection *connection, const HttpRequest &requ
         return;
     }
     if (method == QLatin1String("generateContent") && generative && request.method == "POST") {
-        const QJsonObject usage{{QStringLiteral("promptTokenCount"), 8},
-                                {QStringLiteral("candidatesTokenCount"), 1},
-                                {QStringLiteral("totalTokenCount"), 9}};
-        if (m_fault == QLatin1String("llm-blocked")) {
-            send(200,
-                 {{QStringLiteral("promptFeedback"),
-                   QJsonObject{{QStringLiteral("blockReason"), QStringLiteral("SAFETY")}}},
-                  {QStringLiteral("usageMetadata"), usage},
-                  {QStringLiteral("modelVersion"), model}});
-            return;
-        }
-        send(200,
-             {{QStringLiteral("candidates"),
-               QJsonArray{
-                   QJsonObject{{QStringLiteral("content"),
-                                QJsonObject{{QStringLiteral("parts"),
-                                             QJsonArray{QJsonObject{
-                                                 {QStringLiteral("text"), QStringLiteral("ok")}}}},
-                                            {QStringLiteral("role"), QStringLiteral("model")}}},
-                               {QStringLiteral("finishReason"), QStringLiteral("STOP")},
-                               {QStringLiteral("index"), 0}}}},
-              {QStringLiteral("usageMetadata"), usage},
-              {QStringLiteral("modelVersion"), model},
-              {QStringLiteral("responseId"), QUuid::createUuid().toString(QUuid::Id128)}});
+        // A model thinks before it answers: tens of milliseconds, never the same twice.
+        QPointer<HttpConnection> guard(connection);
+        QTimer::singleShot(int(QRandomGenerator::global()->bounded(40, 120)),
+                           this,
+                           [this, guard, model] {
+                               if (guard && guard->isOpen())
+                                   generated(guard, model);
+                           });
         return;
     }
     if (method == QLatin1String("embedContent") && embedder && request.method == "POST") {
@@ -416,6 +402,36 @@ void GeminiSimulator::answer(HttpConnection *connection, const HttpRequest &requ
          googleError(400,
                      QStringLiteral("INVALID_ARGUMENT"),
                      QStringLiteral("models/%1 does not support %2").arg(model, method)));
+}
+
+void GeminiSimulator::generated(HttpConnection *connection, const QString &model)
+{
+    auto send = [connection](const QJsonObject &body) {
+        connection->respond(200,
+                            "application/json; charset=UTF-8",
+                            QJsonDocument(body).toJson(QJsonDocument::Indented));
+    };
+    const QJsonObject usage{{QStringLiteral("promptTokenCount"), 8},
+                            {QStringLiteral("candidatesTokenCount"), 1},
+                            {QStringLiteral("totalTokenCount"), 9}};
+    if (m_fault == QLatin1String("llm-blocked")) {
+        send({{QStringLiteral("promptFeedback"),
+               QJsonObject{{QStringLiteral("blockReason"), QStringLiteral("SAFETY")}}},
+              {QStringLiteral("usageMetadata"), usage},
+              {QStringLiteral("modelVersion"), model}});
+        return;
+    }
+    send({{QStringLiteral("candidates"),
+           QJsonArray{QJsonObject{{QStringLiteral("content"),
+                                   QJsonObject{{QStringLiteral("parts"),
+                                                QJsonArray{QJsonObject{{QStringLiteral("text"),
+                                                                        QStringLiteral("ok")}}}},
+                                               {QStringLiteral("role"), QStringLiteral("model")}}},
+                                  {QStringLiteral("finishReason"), QStringLiteral("STOP")},
+                                  {QStringLiteral("index"), 0}}}},
+          {QStringLiteral("usageMetadata"), usage},
+          {QStringLiteral("modelVersion"), model},
+          {QStringLiteral("responseId"), QUuid::createUuid().toString(QUuid::Id128)}});
 }
 
 } // namespace ragdr::sandbox

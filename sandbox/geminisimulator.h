@@ -54,6 +54,7 @@ private:
     void handle(HttpConnection *connection, const HttpRequest &request);
     void answer(HttpConnection *connection, const HttpRequest &request);
     bool answerFault(HttpConnection *connection);
+    void generated(HttpConnection *connection, const QString &model);
 
     Config m_config;
     QSslConfiguration m_tls;

@@ -30,4 +30,10 @@ void EndpointPool::succeeded(const QString &endpoint)
     m_until.remove(endpoint);
 }
 
+void EndpointPool::clear()
+{
+    const QMutexLocker lock(&m_mutex);
+    m_until.clear();
+}
+
 } // namespace ragdr::core

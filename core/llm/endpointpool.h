@@ -19,6 +19,8 @@ public:
     bool isCooling(const QString &endpoint) const;
     void failed(const QString &endpoint);
     void succeeded(const QString &endpoint);
+    // Forgets every cooldown (after a key changed: the old failures say nothing about the new one).
+    void clear();
 
 private:
     mutable QMutex m_mutex;

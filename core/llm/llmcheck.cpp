@@ -176,7 +176,9 @@ OperationResult LlmCheck::run(const Profile &profile,
             report.live = true;
             live = e.name;
         } else {
-            pool.failed(e.name);
+            // A missing key is ours to fix and costs the provider nothing: no cooldown for it.
+            if (report.failure.cls != GeminiFailure::Class::NoKey)
+                pool.failed(e.name);
             report.cooledUntil = pool.cooledUntil(e.name);
             failures.append(QStringLiteral("%1: %2").arg(e.name, report.summary()));
             qCInfo(lcLlm) << "endpoint" << e.name << "failed:" << report.failure.className();

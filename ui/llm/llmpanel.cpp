@@ -125,8 +125,16 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(EndpointTableModel::Problem,
+                                                      QHeaderView::Stretch);
     m_table->setWordWrap(false);
-    m_table->setMinimumHeight(110);
+    // As tall as its rows: the chart below gets the rest.
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height()
+                            + m_table->verticalHeader()->defaultSectionSize()
+                                  * std::max(2, m_model->rowCount())
+                            + 2 * m_table->frameWidth());
     connect(m_table->selectionModel(),
             &QItemSelectionModel::currentRowChanged,
             this,
@@ -146,8 +154,9 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_summary);
-    topLayout->addWidget(m_table, 1);
+    topLayout->addWidget(m_table);
     topLayout->addWidget(m_advice);
+    topLayout->addStretch(1);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
     splitter->addWidget(m_chart);
@@ -165,7 +174,10 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     connect(m_keysButton, &QPushButton::clicked, this, [this] {
         auto *dialog = new KeysDialog(m_workspace, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &KeysDialog::keysChanged, this, [this] { probe(false); });
+        connect(dialog, &KeysDialog::keysChanged, this, [this] {
+            m_pool->clear();
+            probe(false);
+        });
         dialog->open();
     });
     connect(m_switchBackButton, &QPushButton::clicked, this, [this] { requestSwitch(QString()); });
