@@ -1,6 +1,7 @@
 #include "drillllm.h"
 
 #include "drillkube.h"
+#include "serveprocess.h"
 
 #include "core/base/files.h"
 #include "core/cluster/kubeapi.h"
@@ -48,11 +49,7 @@ QByteArray randomToken(int bytes)
 
 bool isServeLlm(qint64 pid, const QString &dir)
 {
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (pid <= 0 || !cmdline.open(QIODevice::ReadOnly))
-        return false;
-    const QList<QByteArray> args = cmdline.readAll().split('\0');
-    return args.contains("serve-llm") && args.contains(QFile::encodeName(dir));
+    return ServeProcess::isServing(pid, "serve-llm", dir);
 }
 
 } // namespace
@@ -114,7 +111,8 @@ Result<DrillLlm::Ports> DrillLlm::configure(int dimension)
     config.insert(QStringLiteral("controlPort"), ports.control);
     if (config.value(QLatin1String("controlToken")).toString().isEmpty())
         config.insert(QStringLiteral("controlToken"), QString::fromLatin1(randomToken(32)));
-    config.insert(QStringLiteral("certificateFile"), QString(m_dir + QStringLiteral("/kube/server.crt")));
+    config.insert(QStringLiteral("certificateFile"),
+                  QString(m_dir + QStringLiteral("/kube/server.crt")));
     config.insert(QStringLiteral("keyFile"), QString(m_dir + QStringLiteral("/kube/server.key")));
     if (auto written = files::writeAtomically(m_llmDir + QStringLiteral("/serve.json"),
                                               QJsonDocument(config).toJson(),

@@ -1,6 +1,7 @@
 #include "serveprocess.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -53,6 +54,17 @@ int ServeProcess::run(const QString &name,
     const int rc = QCoreApplication::exec();
     stop();
     return rc;
+}
+
+bool ServeProcess::isServing(qint64 pid, const char *command, const QString &dir)
+{
+    if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
+        return false;
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (!cmdline.open(QIODevice::ReadOnly))
+        return false;
+    const QList<QByteArray> args = cmdline.readAll().split('\0');
+    return args.contains(command) && args.contains(QFile::encodeName(dir));
 }
 
 } // namespace ragdr::sandbox

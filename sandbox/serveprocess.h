@@ -17,6 +17,9 @@ public:
     static int run(const QString &name,
                    const std::function<core::Status()> &start,
                    const std::function<void()> &stop);
+
+    // Whether pid is `ragdr-drill COMMAND --dir DIR` (and not a pid reused by something else).
+    static bool isServing(qint64 pid, const char *command, const QString &dir);
 };
 
 } // namespace ragdr::sandbox

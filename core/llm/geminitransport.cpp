@@ -1,15 +1,14 @@
 #include "geminitransport.h"
 
-#include <QCoreApplication>
+#include "core/base/dedicatedthread.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QLoggingCategory>
-#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QThread>
 #include <QTimer>
 
 #include <atomic>
@@ -21,41 +20,25 @@ Q_LOGGING_CATEGORY(lcLlmTransport, "ragdr.llm.transport", QtWarningMsg)
 namespace {
 
 std::atomic<quint64> s_nextId{0};
-GeminiTransport *s_instance = nullptr;
 
 } // namespace
 
 GeminiTransport::GeminiTransport() = default;
 
-GeminiTransport::~GeminiTransport() = default;
+GeminiTransport::~GeminiTransport()
+{
+    for (QNetworkReply *r : std::as_const(m_running))
+        r->abort();
+}
 
 GeminiTransport *GeminiTransport::instance()
 {
-    static QMutex mutex;
-    const QMutexLocker lock(&mutex);
-    if (!s_instance) {
-        auto *thread = new QThread;
-        thread->setObjectName(QStringLiteral("ragdr-llm"));
-        s_instance = new GeminiTransport;
-        s_instance->moveToThread(thread);
-        thread->start();
-        qAddPostRoutine([] {
-            QThread *t = s_instance->thread();
-            QMetaObject::invokeMethod(
-                s_instance,
-                [] {
-                    for (QNetworkReply *r : std::as_const(s_instance->m_running))
-                        r->abort();
-                    delete s_instance;
-                },
-                Qt::BlockingQueuedConnection);
-            s_instance = nullptr;
-            t->quit();
-            t->wait();
-            delete t;
-        });
-    }
-    return s_instance;
+    static GeminiTransport *transport = [] {
+        auto *t = new GeminiTransport;
+        DedicatedThread::adopt(t, QStringLiteral("ragdr-llm"));
+        return t;
+    }();
+    return transport;
 }
 
 GeminiReply GeminiTransport::call(const GeminiRequest &request, const CancelToken &cancel)

@@ -2,12 +2,12 @@
 
 #include "sessionkeys.h"
 
-#include <QCoreApplication>
+#include "core/base/dedicatedthread.h"
+
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
-#include <QMutex>
 #include <QThread>
 
 #include <qt6keychain/keychain.h>
@@ -48,25 +48,11 @@ Result<QByteArray> readFile(const QString &path)
 // The keychain's own thread, started at first use and stopped as the application object goes.
 QObject *keychainContext()
 {
-    static QMutex mutex;
-    static QObject *context = nullptr;
-    const QMutexLocker lock(&mutex);
-    if (!context) {
-        auto *thread = new QThread;
-        thread->setObjectName(QStringLiteral("ragdr-keychain"));
-        context = new QObject;
-        context->moveToThread(thread);
-        thread->start();
-        qAddPostRoutine([] {
-            QThread *t = context->thread();
-            QMetaObject::invokeMethod(
-                context, [] { delete context; }, Qt::BlockingQueuedConnection);
-            context = nullptr;
-            t->quit();
-            t->wait();
-            delete t;
-        });
-    }
+    static QObject *context = [] {
+        auto *c = new QObject;
+        DedicatedThread::adopt(c, QStringLiteral("ragdr-keychain"));
+        return c;
+    }();
     return context;
 }
 
