@@ -97,9 +97,14 @@ QString EndpointReport::summary() const
     }
     case State::Failed:
         return QStringLiteral("%1 at %2: %3").arg(failure.className(), failedStep, failure.message);
-    case State::CoolingDown:
-        return QStringLiteral("cooling down after a failure until %1 UTC")
-            .arg(cooledUntil.toUTC().toString(QStringLiteral("HH:mm:ss")));
+    case State::CoolingDown: {
+        const QString until = QStringLiteral("cooling down until %1 UTC")
+                                  .arg(cooledUntil.toUTC().toString(QStringLiteral("HH:mm:ss")));
+        return failure.isFailure()
+                   ? QStringLiteral("%1 at %2: %3; %4")
+                         .arg(failure.className(), failedStep, failure.message, until)
+                   : QStringLiteral("failed recently; ") + until;
+    }
     case State::Standby:
         return QStringLiteral("standby: not probed while an earlier endpoint answers");
     case State::Unknown:

@@ -156,12 +156,13 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     topLayout->addWidget(m_summary);
     topLayout->addWidget(m_table);
     topLayout->addWidget(m_advice);
-    topLayout->addStretch(1);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(top);
     splitter->addWidget(m_chart);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 2);
+    // The table and its advice keep their height; the chart takes what is left.
+    top->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(panelTitle(tr("LLM"), this));
