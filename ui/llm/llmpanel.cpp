@@ -67,7 +67,6 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     , m_pool(std::make_shared<core::EndpointPool>(workspace->profile().llm.cooldownSecs))
     , m_model(new EndpointTableModel(unchecked(workspace->profile()), this))
     , m_table(new QTableView(this))
-    , m_chart(nullptr)
     , m_service(new QLabel(this))
     , m_provider(new QLabel(this))
     , m_summary(new QLabel(this))
@@ -83,7 +82,6 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     QStringList names;
     for (const core::LlmEndpoint &e : profile.llmEndpoints)
         names.append(e.name);
-    m_chart = new LatencyChart(names, this);
 
     m_service->setObjectName(QStringLiteral("serviceLabel"));
     m_service->setWordWrap(true);
@@ -156,9 +154,9 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     topLayout->addWidget(m_summary);
     topLayout->addWidget(m_table);
     topLayout->addWidget(m_advice);
-    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    auto *splitter = m_splitter;
     splitter->addWidget(top);
-    splitter->addWidget(m_chart);
     // The table and its advice keep their height; the chart takes what is left.
     top->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     splitter->setStretchFactor(0, 0);
@@ -188,6 +186,10 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
         m_probing->setText(tr("probes every %1").arg(core::formatDuration(interval)));
         m_probeTimer.setInterval(std::chrono::seconds(interval));
         connect(&m_probeTimer, &QTimer::timeout, this, [this] {
+            if (!m_begun) {
+                begin();
+                return;
+            }
             probe(false);
             refreshProviderStatus();
         });
@@ -200,7 +202,29 @@ LlmPanel::LlmPanel(core::Workspace *workspace, QWidget *parent)
     m_ageTimer.start();
 
     m_summary->setText(tr("Not checked yet."));
-    if (interval > 0)
+}
+
+void LlmPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    begin();
+}
+
+void LlmPanel::begin()
+{
+    // Not while the console opens: its first moments belong to the panels on screen. The first
+    // look comes when the panel is shown, or at the first probe tick.
+    if (m_begun)
+        return;
+    m_begun = true;
+    // A chart costs the GUI thread a good part of a frame to lay out: made when first needed.
+    QStringList names;
+    for (const core::LlmEndpoint &e : m_workspace->profile().llmEndpoints)
+        names.append(e.name);
+    m_chart = new LatencyChart(names, m_splitter);
+    m_splitter->addWidget(m_chart);
+    m_splitter->setStretchFactor(1, 1);
+    if (m_workspace->profile().llm.probeIntervalSecs > 0)
         probe(false);
     refreshService();
     refreshProviderStatus();
@@ -231,7 +255,8 @@ void LlmPanel::onChecked(const core::OperationResult &result)
     const QList<EndpointReport> reports = reportsOf(result);
     m_model->apply(reports);
     for (const EndpointReport &r : reports)
-        m_chart->add(r);
+        if (m_chart)
+            m_chart->add(r);
     const QString live = result.evidence.value(QLatin1String("live")).toString();
     if (!live.isEmpty()) {
         const bool failedOver = !reports.isEmpty() && reports.constFirst().name != live;

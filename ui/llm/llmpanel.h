@@ -7,6 +7,7 @@
 #include <memory>
 
 class QLabel;
+class QSplitter;
 class QPushButton;
 class QTableView;
 class QToolButton;
@@ -26,7 +27,8 @@ class LatencyChart;
 // Runbook §4.3 in one panel: per endpoint a status light, the last check, latency, the failure's
 // class with what to do, the masked key and the model; which endpoint is live; a chart of the last
 // hour's probes; the provider's incidents; Check now, Keys…, and switching the service's own
-// endpoint (and back). Probes repeat at the profile's interval (off in production).
+// endpoint (and back). Probes repeat at the profile's interval (off in production), from when the
+// panel is first shown or the first interval has passed.
 class LlmPanel final : public QWidget
 {
     Q_OBJECT
@@ -37,7 +39,7 @@ public:
     ~LlmPanel() override;
 
     EndpointTableModel *model() const { return m_model; }
-    LatencyChart *chart() const { return m_chart; }
+    LatencyChart *chart() const { return m_chart; } // nullptr until first shown
     bool isChecking() const { return m_check != nullptr; }
 
     void checkNow();
@@ -48,7 +50,11 @@ Q_SIGNALS:
     void checked(const ragdr::core::OperationResult &result);
     void serviceRefreshed();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void begin();
     void probe(bool journalled);
     void onChecked(const core::OperationResult &result);
     void refreshService();
@@ -62,7 +68,8 @@ private:
     std::shared_ptr<core::EndpointPool> m_pool;
     EndpointTableModel *m_model;
     QTableView *m_table;
-    LatencyChart *m_chart;
+    QSplitter *m_splitter = nullptr;
+    LatencyChart *m_chart = nullptr; // made when the panel begins
     QLabel *m_service;
     QLabel *m_provider;
     QLabel *m_summary;
@@ -75,6 +82,7 @@ private:
     QPointer<core::Operation> m_check;
     QString m_serviceEndpoint;
     bool m_switched = false;
+    bool m_begun = false;
     QTimer m_probeTimer;
     QTimer m_ageTimer;
 };
