@@ -1,6 +1,7 @@
 #include "drillenvironment.h"
 
 #include "drillkube.h"
+#include "drillllm.h"
 #include "drillpostgres.h"
 #include "drillseed.h"
 
@@ -153,7 +154,11 @@ Status DrillEnvironment::up(const UpOptions &options, const Say &say)
         !written) {
         return written;
     }
-    if (auto written = writeProfile(port); !written)
+    DrillLlm llm(m_dir);
+    auto llmPorts = llm.configure(DrillSeed::kDimension);
+    if (!llmPorts)
+        return fail(llmPorts.error());
+    if (auto written = writeProfile(port, *llmPorts); !written)
         return written;
 
     // The simulated Kubernetes of every region the profile names (its kube contexts).
@@ -164,6 +169,8 @@ Status DrillEnvironment::up(const UpOptions &options, const Say &say)
     DrillKube::Options kubeOptions;
     kubeOptions.pods = options.pods;
     if (auto started = kube.up(*profile, kubeOptions, say); !started)
+        return started;
+    if (auto started = llm.up(*profile, say); !started)
         return started;
 
     const QJsonObject state{{QStringLiteral("port"), port},
@@ -233,7 +240,7 @@ Status DrillEnvironment::seed(int port, int rows, const Say &say)
     return {};
 }
 
-Status DrillEnvironment::writeProfile(int port) const
+Status DrillEnvironment::writeProfile(int port, const DrillLlm::Ports &llm) const
 {
     QFile templ(QStringLiteral(":/ragdr/profiles/drill.yaml"));
     if (!templ.open(QIODevice::ReadOnly))
@@ -241,12 +248,17 @@ Status DrillEnvironment::writeProfile(int port) const
     QString text = QString::fromUtf8(templ.readAll());
     text.replace(QStringLiteral("@PORT@"), QString::number(port));
     text.replace(QStringLiteral("@DIR@"), yamlQuotedPath(m_dir));
+    text.replace(QStringLiteral("@LLM_PRIMARY_PORT@"), QString::number(llm.primary));
+    text.replace(QStringLiteral("@LLM_BACKUP_PORT@"), QString::number(llm.backup));
+    text.replace(QStringLiteral("@LLM_CONTROL_PORT@"), QString::number(llm.control));
     return files::writeAtomically(profilePath(), text.toUtf8());
 }
 
 Status DrillEnvironment::down(const Say &say)
 {
-    // The simulated clusters first: they may run even where PostgreSQL never started.
+    // The simulated services first: they may run even where PostgreSQL never started.
+    if (auto stopped = DrillLlm(m_dir).down(say); !stopped)
+        return stopped;
     if (auto stopped = DrillKube(m_dir).down(say); !stopped)
         return stopped;
     DrillPostgres pg(m_dir);
@@ -275,6 +287,7 @@ QString DrillEnvironment::status() const
     else
         lines.append(QStringLiteral("postgres  stopped (%1)").arg(pg.dataDir()));
     lines.append(DrillKube(m_dir).statusLines());
+    lines.append(DrillLlm(m_dir).statusLines());
     return lines.join(QLatin1Char('\n'));
 }
 

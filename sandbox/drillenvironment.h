@@ -1,5 +1,7 @@
 #pragma once
 
+#include "drillllm.h"
+
 #include "core/base/error.h"
 #include "core/profile/profile.h"
 
@@ -11,7 +13,8 @@ namespace ragdr::sandbox {
 
 // The drill sandbox in one directory: a real PostgreSQL cluster with the RAG database, backup
 // repositories (a local primary and an rclone mirror per region), secrets readable only by their
-// owner, simulated Kubernetes API servers for the profile's regions (DrillKube), and
+// owner, simulated Kubernetes API servers for the profile's regions (DrillKube), a simulated
+// Gemini with a primary and a backup endpoint (DrillLlm), and
 // DIR/profile.yaml and DIR/kubeconfig pointing ragdr and kubectl at all of it. `down` stops what
 // runs and removes nothing.
 class DrillEnvironment final
@@ -45,7 +48,7 @@ public:
 
 private:
     core::Status seed(int port, int rows, const Say &say);
-    core::Status writeProfile(int port) const;
+    core::Status writeProfile(int port, const DrillLlm::Ports &llm) const;
     QString secretPath(const QString &name) const;
 
     QString m_dir;

@@ -1,5 +1,7 @@
 #include "drillkube.h"
 
+#include "serveprocess.h"
+
 #include "core/base/childprocess.h"
 #include "core/base/files.h"
 
@@ -82,13 +84,7 @@ QString tail(const QString &path, int lines)
 
 bool processIsServe(qint64 pid, const QString &dir)
 {
-    if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
-        return false;
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-    if (!cmdline.open(QIODevice::ReadOnly))
-        return false;
-    const QList<QByteArray> args = cmdline.readAll().split('\0');
-    return args.contains("serve") && args.contains(QFile::encodeName(dir));
+    return ServeProcess::isServing(pid, "serve", dir);
 }
 
 } // namespace

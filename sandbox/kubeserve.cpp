@@ -2,6 +2,7 @@
 
 #include "httpserver.h"
 #include "kubecluster.h"
+#include "serveprocess.h"
 
 #include "core/base/files.h"
 
@@ -9,28 +10,15 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QThread>
 
-#include <csignal>
-#include <cstdio>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace ragdr::sandbox {
 
 namespace {
-
-int s_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    // Only async-signal-safe work here: the event loop reads the byte and quits.
-    [[maybe_unused]] const auto written = ::write(s_signalPipe[1], &byte, 1);
-}
 
 QString statePath(const QString &dir)
 {
@@ -218,33 +206,11 @@ void KubeServe::control(HttpConnection *connection, const HttpRequest &request)
 
 int KubeServe::run(const QString &dir)
 {
-    // Our own session: a terminal closing, or whoever ran `up` exiting, does not stop us.
-    ::setsid();
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s_signalPipe) != 0)
-        return 1;
-    QSocketNotifier notifier(s_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
-        char byte = 0;
-        [[maybe_unused]] const auto n = ::read(s_signalPipe[0], &byte, 1);
-        QCoreApplication::quit();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    ::sigemptyset(&action.sa_mask);
-    ::sigaction(SIGTERM, &action, nullptr);
-    ::sigaction(SIGINT, &action, nullptr);
-    ::signal(SIGHUP, SIG_IGN);
-    ::signal(SIGPIPE, SIG_IGN);
-
     KubeServe serve(dir);
-    if (auto started = serve.start(); !started) {
-        std::fprintf(stderr, "ragdr-drill serve: %s\n", qPrintable(started.error().message));
-        return 1;
-    }
-    std::fprintf(stderr, "ragdr-drill serve: simulated clusters up in %s\n", qPrintable(dir));
-    const int rc = QCoreApplication::exec();
-    serve.stop();
-    return rc;
+    return ServeProcess::run(
+        QStringLiteral("ragdr-drill serve"),
+        [&serve] { return serve.start(); },
+        [&serve] { serve.stop(); });
 }
 
 } // namespace ragdr::sandbox

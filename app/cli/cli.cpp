@@ -31,6 +31,18 @@ Cluster
   logs POD [-f] [--previous] [--container C] [--tail N] [--timestamps]
   events [--for pod/NAME|deployment/NAME]
   export-manifests DIR            Deployments, Services, ConfigMaps as YAML; Secret names and keys
+LLM (runbook 4.3)
+  llm check [--endpoint NAME] [--session-key KEY]
+                                  probe the endpoints in order (key, model, generate, embed
+                                  size against the database); --session-key reads a key from
+                                  stdin for this run only
+  llm keys list|set|validate|delete NAME
+                                  keys in the OS keychain, shown as ...abcd; set reads the key
+                                  from stdin or a hidden prompt and validates it first
+  llm switch ENDPOINT|back --confirm CONTEXT
+                                  point the service's ConfigMap at an endpoint, restart the
+                                  deployments, probe it; back restores what the switch replaced
+  llm service | llm status        what the service reads now; the provider's incidents
 Incident
   journal [verify]                print the incident journal, or check its hash chain
 
@@ -63,6 +75,10 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("tail"), QStringLiteral("Lines."), QStringLiteral("N")},
         {QStringLiteral("timestamps"), QStringLiteral("Show timestamps.")},
         {QStringLiteral("for"), QStringLiteral("Object."), QStringLiteral("KIND/NAME")},
+        {QStringLiteral("endpoint"), QStringLiteral("LLM endpoint."), QStringLiteral("NAME")},
+        {QStringLiteral("session-key"),
+         QStringLiteral("Read this key from stdin for this run only."),
+         QStringLiteral("KEY")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
         {QStringLiteral("version"), QStringLiteral("Version.")},
     };
@@ -99,6 +115,7 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("logs"), logsCommand},
         {QStringLiteral("events"), eventsCommand},
         {QStringLiteral("export-manifests"), exportManifestsCommand},
+        {QStringLiteral("llm"), llmCommand},
     };
     const CliCommand command = commands.value(args.constFirst());
     if (!command)

@@ -52,5 +52,6 @@ int rolloutStatusCommand(const CliContext &c);
 int logsCommand(const CliContext &c);
 int eventsCommand(const CliContext &c);
 int exportManifestsCommand(const CliContext &c);
+int llmCommand(const CliContext &c);
 
 } // namespace ragdr::cli

@@ -1,8 +1,10 @@
 // ragdr-console: the incident console. See ui/mainwindow/mainwindow.h.
+#include "core/secrets/sessionkeys.h"
 #include "ui/mainwindow/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QPalette>
 #include <QSettings>
 #include <QStyleFactory>
@@ -40,6 +42,11 @@ struct Options
                                QStringLiteral("The profile to open."),
                                QStringLiteral("FILE")};
     QCommandLineOption dark{QStringLiteral("dark"), QStringLiteral("Use a dark palette.")};
+    QCommandLineOption sessionKey{QStringLiteral("session-key"),
+                                  QStringLiteral(
+                                      "Read the keychain entry NAME's key from stdin "
+                                      "and hold it for this session only (no keychain)."),
+                                  QStringLiteral("NAME")};
 };
 
 void describe(QCommandLineParser &parser, const Options &options)
@@ -52,6 +59,7 @@ void describe(QCommandLineParser &parser, const Options &options)
     parser.addVersionOption();
     parser.addOption(options.profile);
     parser.addOption(options.dark);
+    parser.addOption(options.sessionKey);
 }
 
 // --help and --version answer without a display (over ssh, in a terminal without X).
@@ -84,6 +92,13 @@ int main(int argc, char **argv)
     parser.process(app);
     if (parser.isSet(options.dark) || QSettings().value(QStringLiteral("console/dark")).toBool())
         useDarkPalette(app);
+
+    if (parser.isSet(options.sessionKey)) {
+        // From stdin, never from the arguments or the environment, where others could read it.
+        QFile in;
+        if (in.open(stdin, QIODevice::ReadOnly))
+            ragdr::core::SessionKeys::set(parser.value(options.sessionKey), in.readLine().trimmed());
+    }
 
     ragdr::ui::MainWindow window;
     const QString profile

@@ -1,8 +1,11 @@
 // ragdr-drill: the drill sandbox. See sandbox/drillenvironment.h and sandbox/drillkube.h.
 #include "sandbox/drillenvironment.h"
 #include "sandbox/drillkube.h"
+#include "sandbox/drillllm.h"
+#include "sandbox/geminisimulator.h"
 #include "sandbox/kubecluster.h"
 #include "sandbox/kubeserve.h"
+#include "sandbox/llmserve.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -28,8 +31,11 @@ int main(int argc, char **argv)
                        "  down         stop what runs; remove nothing\n"
                        "  status       say what runs\n"
                        "  fault NAME   inject a fault into a simulated cluster: %1\n"
+                       "               or into the simulated Gemini (--endpoint E, default the "
+                       "primary): %2\n"
                        "  heal         remove every injected fault (also: fault heal)")
-            .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", "))));
+            .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", ")),
+                 sandbox::GeminiSimulator::faultNames().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
@@ -54,7 +60,14 @@ int main(int argc, char **argv)
     parser.addOption(dirOption);
     parser.addOption(rowsOption);
     parser.addOption(podsOption);
+    const QCommandLineOption
+        endpointOption(QStringLiteral("endpoint"),
+                       QStringLiteral(
+                           "The simulated Gemini endpoint an llm-* fault or heal applies to "
+                           "(gemini-primary, gemini-backup or all)."),
+                       QStringLiteral("E"));
     parser.addOption(regionOption);
+    parser.addOption(endpointOption);
     parser.process(app);
 
     auto usage = [&](const QString &why) {
@@ -74,6 +87,8 @@ int main(int argc, char **argv)
     // `serve` is what `up` starts in the background; it is not meant to be typed.
     if (command == QLatin1String("serve"))
         return sandbox::KubeServe::run(sandbox::DrillEnvironment(dir).dir());
+    if (command == QLatin1String("serve-llm"))
+        return sandbox::LlmServe::run(sandbox::DrillEnvironment(dir).dir());
 
     sandbox::DrillEnvironment::UpOptions options;
     if (parser.isSet(rowsOption)) {
@@ -103,16 +118,31 @@ int main(int argc, char **argv)
         return 0;
     } else if (command == QLatin1String("fault") || command == QLatin1String("heal")) {
         sandbox::DrillKube kube(env.dir());
+        sandbox::DrillLlm llm(env.dir());
         const QString region = parser.value(regionOption);
+        const QString endpoint = parser.value(endpointOption);
         const bool heal = command == QLatin1String("heal")
                           || args.value(1) == QLatin1String("heal");
         if (!heal && args.size() != 2)
             return usage(QStringLiteral("fault expects one fault name"));
-        const auto result = heal ? kube.heal(region) : kube.inject(args.at(1), region);
+        const bool llmFault = !heal && args.at(1).startsWith(QLatin1String("llm-"));
+        core::Result<QJsonObject> result;
+        if (llmFault) {
+            result = llm.inject(args.at(1), endpoint);
+        } else if (heal && parser.isSet(endpointOption)) {
+            result = llm.heal(endpoint);
+        } else {
+            result = heal ? kube.heal(region) : kube.inject(args.at(1), region);
+            if (result && heal && llm.isRunning())
+                result = llm.heal(QString());
+        }
         if (!result) {
             done = core::fail(result.error());
         } else {
-            for (const QString &line : kube.statusLines())
+            QStringList lines = llmFault ? QStringList() : kube.statusLines();
+            if (llmFault || heal)
+                lines.append(llm.statusLines());
+            for (const QString &line : std::as_const(lines))
                 std::printf("%s\n", qPrintable(line));
         }
     } else {

@@ -66,12 +66,13 @@ Result<AccessCheck> DeploymentActions::mayI(const QString &verb,
                                             const QString &resource,
                                             const QString &subresource,
                                             const QString &name,
-                                            const CancelToken &cancel)
+                                            const CancelToken &cancel,
+                                            const QString &group)
 {
     const QString ns = m_api.connection().ns();
     QJsonObject attributes{{QStringLiteral("namespace"), ns},
                            {QStringLiteral("verb"), verb},
-                           {QStringLiteral("group"), QStringLiteral("apps")},
+                           {QStringLiteral("group"), group},
                            {QStringLiteral("resource"), resource},
                            {QStringLiteral("name"), name}};
     if (!subresource.isEmpty())

@@ -32,7 +32,8 @@ public:
                              const QString &resource,
                              const QString &subresource,
                              const QString &name,
-                             const CancelToken &cancel);
+                             const CancelToken &cancel,
+                             const QString &group = QStringLiteral("apps"));
 
     // Sets spec.replicas through the /scale subresource with the resourceVersion it read (PUT), so
     // that a change made by someone else in between is refused (409) instead of overwritten. When

@@ -103,10 +103,29 @@ struct DeploymentSpec
 struct LlmEndpoint
 {
     QString name;
-    QString url;
+    QString url; // the API's base, e.g. https://generativelanguage.googleapis.com/v1beta
     QString model;
     QString embeddingModel;
     SecretRef key;
+    QString caFile; // CA certificates trusted besides the system's (a proxy's, the drill's)
+};
+
+// How ragdr talks to the LLM provider, and where the service reads its endpoint.
+struct LlmSettings
+{
+    qint64 probeIntervalSecs = 0;   // 0: no periodic probes (production saves its quota)
+    int timeoutMs = 30000;          // one request
+    int attempts = 5;               // tries of one request on the last endpoint, the first included
+    int attemptsBeforeFailover = 2; // tries on a failing endpoint while another one is left
+    int initialDelayMs = 1000;      // the first backoff; it doubles, with jitter
+    int maxDelayMs = 60000;         // one wait at most
+    int maxTotalWaitMs = 60000;     // all waits of one request together at most
+    qint64 cooldownSecs = 60;       // a failed endpoint is skipped this long
+    QString statusFeed;             // the provider's public status feed (JSON); empty: none
+    QString serviceConfigMap;       // the ConfigMap rag-api and rag-worker read the endpoint from
+    QString serviceConfigKey;       // its key holding the endpoint's base URL
+
+    bool hasServiceConfig() const { return !serviceConfigMap.isEmpty(); }
 };
 
 struct Contact
@@ -138,6 +157,7 @@ struct Profile
     QList<Region> regions;
     QList<DeploymentSpec> deployments;
     QList<LlmEndpoint> llmEndpoints;
+    LlmSettings llm;
     QList<Contact> contacts;
     QList<ChecklistItem> checklist;
 

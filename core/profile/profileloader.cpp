@@ -5,7 +5,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSet>
+#include <QUrl>
 
 #include <utility>
 
@@ -270,7 +272,7 @@ public:
                         });
         }
         if (top.has(QStringLiteral("llm")))
-            p.llmEndpoints = parseLlm(top.node(QStringLiteral("llm")), top.mark());
+            parseLlm(top.node(QStringLiteral("llm")), top.mark(), p);
         if (top.has(QStringLiteral("contacts"))) {
             forEachItem(top.node(QStringLiteral("contacts")),
                         QStringLiteral("contacts"),
@@ -513,11 +515,68 @@ private:
         return d;
     }
 
-    QList<LlmEndpoint> parseLlm(const YAML::Node &n, const YAML::Mark &parentMark)
+    // "500ms", "1.5s", "2m": the LLM section's waits are finer than whole seconds.
+    static int millis(MapReader &m, const QString &key, int fallback, int min, int max)
+    {
+        if (!m.has(key))
+            return fallback;
+        const YAML::Node n = m.node(key);
+        const QString s = MapReader::scalar(n, m.path(key)).trimmed();
+        static const QRegularExpression re(QStringLiteral("^(\\d+(?:\\.\\d+)?)(ms|s|m)$"));
+        const auto match = re.match(s);
+        double value = match.hasMatch() ? match.captured(1).toDouble() : -1;
+        if (match.captured(2) == QLatin1String("s"))
+            value *= 1000;
+        else if (match.captured(2) == QLatin1String("m"))
+            value *= 60000;
+        if (!match.hasMatch() || value < min || value > max) {
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected a duration from %2 ms to %3 s such as 500ms, 1.5s "
+                                  "or 1m, found \"%4\"")
+                       .arg(m.path(key))
+                       .arg(min)
+                       .arg(max / 1000)
+                       .arg(s));
+        }
+        return int(value);
+    }
+
+    void parseLlm(const YAML::Node &n, const YAML::Mark &parentMark, Profile &p)
     {
         MapReader m(n, QStringLiteral("llm"), parentMark);
         m.oneOf(QStringLiteral("provider"), {QStringLiteral("gemini")}, QStringLiteral("gemini"));
-        QList<LlmEndpoint> endpoints;
+        LlmSettings &s = p.llm;
+        if (m.has(QStringLiteral("probe_interval"))) {
+            const QString text = MapReader::scalar(m.node(QStringLiteral("probe_interval")),
+                                                   m.path(QStringLiteral("probe_interval")));
+            s.probeIntervalSecs = text == QLatin1String("off")
+                                      ? 0
+                                      : m.duration(QStringLiteral("probe_interval")).value_or(0);
+        }
+        s.timeoutMs = millis(m, QStringLiteral("timeout"), s.timeoutMs, 100, 600000);
+        s.cooldownSecs = m.duration(QStringLiteral("cooldown")).value_or(s.cooldownSecs);
+        s.statusFeed = m.string(QStringLiteral("status_feed"), {});
+        if (m.has(QStringLiteral("retry"))) {
+            MapReader r(m.node(QStringLiteral("retry")), m.path(QStringLiteral("retry")), m.mark());
+            s.attempts = r.optionalInteger(QStringLiteral("attempts"), 1, 20).value_or(s.attempts);
+            s.attemptsBeforeFailover = r.optionalInteger(QStringLiteral("before_failover"), 1, 20)
+                                           .value_or(std::min(s.attemptsBeforeFailover, s.attempts));
+            s.initialDelayMs
+                = millis(r, QStringLiteral("initial_delay"), s.initialDelayMs, 1, 600000);
+            s.maxDelayMs = millis(r, QStringLiteral("max_delay"), s.maxDelayMs, 1, 3600000);
+            s.maxTotalWaitMs
+                = millis(r, QStringLiteral("max_total_wait"), s.maxTotalWaitMs, 0, 3600000);
+            r.finish();
+        }
+        if (m.has(QStringLiteral("service_config"))) {
+            MapReader c(m.node(QStringLiteral("service_config")),
+                        m.path(QStringLiteral("service_config")),
+                        m.mark());
+            s.serviceConfigMap = c.string(QStringLiteral("configmap"));
+            s.serviceConfigKey = c.string(QStringLiteral("key"));
+            c.finish();
+        }
+        QSet<QString> names;
         forEachItem(m.required(QStringLiteral("endpoints")),
                     QStringLiteral("llm.endpoints"),
                     m.mark(),
@@ -525,18 +584,34 @@ private:
                         MapReader e(item, path, m.mark());
                         LlmEndpoint ep;
                         ep.name = e.string(QStringLiteral("name"));
+                        if (names.contains(ep.name))
+                            failAt(item.Mark(),
+                                   QStringLiteral("%1: endpoint \"%2\" is listed twice")
+                                       .arg(path, ep.name));
+                        names.insert(ep.name);
                         ep.url = e.string(QStringLiteral("url"));
+                        const QUrl url(ep.url);
+                        if (!url.isValid() || url.host().isEmpty()
+                            || (url.scheme() != QLatin1String("https")
+                                && url.scheme() != QLatin1String("http"))) {
+                            failAt(e.node(QStringLiteral("url")).Mark(),
+                                   QStringLiteral("%1.url: expected an https:// URL, found \"%2\"")
+                                       .arg(path, ep.url));
+                        }
+                        while (ep.url.endsWith(QLatin1Char('/')))
+                            ep.url.chop(1);
                         ep.model = e.string(QStringLiteral("model"));
                         ep.embeddingModel = e.string(QStringLiteral("embedding_model"), {});
                         if (e.has(QStringLiteral("key")))
                             ep.key = parseSecret(e.node(QStringLiteral("key")),
                                                  e.path(QStringLiteral("key")),
                                                  e.mark());
+                        if (e.has(QStringLiteral("ca_file")))
+                            ep.caFile = resolvePath(e.string(QStringLiteral("ca_file")));
                         e.finish();
-                        endpoints.append(ep);
+                        p.llmEndpoints.append(ep);
                     });
         m.finish();
-        return endpoints;
     }
 
     QString m_baseDir;

@@ -8,6 +8,7 @@
 #include "../common/palette.h"
 #include "../common/placeholderpanel.h"
 #include "../common/winddowndialog.h"
+#include "../llm/llmpanel.h"
 
 #include "core/ops/winddown.h"
 #include "core/ops/workspace.h"
@@ -326,8 +327,7 @@ void MainWindow::buildPanels()
                                  "restore into a staging database, compare, swap, scale back."),
                               m_stack)},
         {tr("Cluster"), m_cluster},
-        {tr("LLM"),
-         new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
+        {tr("LLM"), new LlmPanel(m_workspace.get(), m_stack)},
         {tr("Checklist"),
          new PlaceholderPanel(tr("Checklist"),
                               tr("The post-recovery checklist with evidence."),

@@ -1,0 +1,95 @@
+#include "childrecorder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QSet>
+
+#include <chrono>
+#include <unistd.h>
+
+namespace ragdr::test {
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+qint64 parentOf(qint64 pid)
+{
+    // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces and parentheses.
+    const QByteArray stat = readAll(QStringLiteral("/proc/%1/stat").arg(pid));
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    return fields.size() > 1 ? fields.at(1).toLongLong() : 0;
+}
+
+} // namespace
+
+ChildRecorder::ChildRecorder()
+    : m_thread([this] {
+        while (!m_stop) {
+            scan();
+            std::this_thread::sleep_for(std::chrono::milliseconds(3));
+        }
+    })
+{}
+
+ChildRecorder::~ChildRecorder()
+{
+    stop();
+}
+
+void ChildRecorder::stop()
+{
+    m_stop = true;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+QList<ChildRecorder::Seen> ChildRecorder::seen() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_seen;
+}
+
+void ChildRecorder::scan()
+{
+    const qint64 self = ::getpid();
+    QHash<qint64, qint64> parents;
+    const QStringList entries
+        = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (ok)
+            parents.insert(pid, parentOf(pid));
+    }
+    for (auto it = parents.cbegin(); it != parents.cend(); ++it) {
+        qint64 p = it.value();
+        bool descendant = false;
+        for (int depth = 0; p > 1 && depth < 64 && !descendant; ++depth) {
+            descendant = p == self;
+            p = parents.value(p);
+        }
+        if (!descendant)
+            continue;
+        Seen s{it.key(),
+               readAll(QStringLiteral("/proc/%1/cmdline").arg(it.key())),
+               readAll(QStringLiteral("/proc/%1/environ").arg(it.key()))};
+        const QMutexLocker lock(&m_mutex);
+        // A process is recorded again when it has exec'd something else since.
+        bool known = false;
+        for (const Seen &k : std::as_const(m_seen))
+            known = known || (k.pid == s.pid && k.cmdline == s.cmdline);
+        if (!known)
+            m_seen.append(s);
+    }
+}
+
+} // namespace ragdr::test

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMutex>
+
+#include <atomic>
+#include <thread>
+
+namespace ragdr::test {
+
+// Records the command line and environment of every process descended from this one while it
+// lives, by reading /proc every few milliseconds on a thread of its own: what a test checks for
+// secrets that must never be in a child's argv or environment.
+class ChildRecorder final
+{
+public:
+    struct Seen
+    {
+        qint64 pid = 0;
+        QByteArray cmdline; // arguments separated by NUL
+        QByteArray environ; // NAME=value entries separated by NUL
+    };
+
+    ChildRecorder();
+    ~ChildRecorder();
+    ChildRecorder(const ChildRecorder &) = delete;
+    ChildRecorder &operator=(const ChildRecorder &) = delete;
+
+    void stop();
+    QList<Seen> seen() const;
+
+private:
+    void scan();
+
+    std::atomic_bool m_stop{false};
+    mutable QMutex m_mutex;
+    QList<Seen> m_seen;
+    std::thread m_thread;
+};
+
+} // namespace ragdr::test
