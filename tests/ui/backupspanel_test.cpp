@@ -25,7 +25,6 @@ using namespace ragdr::test;
 
 namespace {
 
-
 QString cell(QTableView *table, int row, int column)
 {
     return table->model()->index(row, column).data().toString();
@@ -173,7 +172,7 @@ TEST(BackupTableModel, UpdatesInPlaceUnderTheModelTester)
         e.createdAt = QDateTime::currentDateTimeUtc();
         core::BackupManifest m;
         core::VerificationRecord v;
-        v.result = result;
+        v.result = core::resultFromName(result);
         m.verifications.append(v);
         e.manifest = m;
         return e;
