@@ -1,6 +1,7 @@
 #include "databasefacts.h"
 
 #include "contenthash.h"
+#include "helpertask.h"
 
 #include "core/db/pgsession.h"
 
@@ -52,6 +53,11 @@ QString probeSql(const RagSchema &schema, bool pgvector)
         .arg(DatabaseFactsCollector::kProbeTop);
 }
 
+QString qualified(const QString &table)
+{
+    return table.contains(QLatin1Char('.')) ? table : QStringLiteral("public.") + table;
+}
+
 Result<RagFacts> collectRag(PgSession &s,
                             const RagSchema &schema,
                             const DatabaseFacts &facts,
@@ -59,8 +65,7 @@ Result<RagFacts> collectRag(PgSession &s,
 {
     RagFacts rag;
     auto countOf = [&](const QString &table) -> Result<qint64> {
-        if (const TableCount *t = facts.table(
-                table.contains(QLatin1Char('.')) ? table : QStringLiteral("public.") + table))
+        if (const TableCount *t = facts.table(qualified(table)))
             return t->rows;
         auto v = s.scalar(
             QStringLiteral("SELECT count(*) FROM %1").arg(PgSession::quoteQualified(table)));
@@ -289,6 +294,101 @@ Result<DatabaseFacts> DatabaseFactsCollector::collect(PgSession &session,
                                                       const RagSchema &schema,
                                                       const CancelToken &cancel)
 {
+    auto described = describe(session);
+    if (!described)
+        return fail(described.error());
+    DatabaseFacts facts = *described;
+    QList<TableCount *> all;
+    for (TableCount &t : facts.tables)
+        all.append(&t);
+    if (auto hashed = hashTables(session, all, cancel); !hashed)
+        return fail(hashed.error());
+    if (!schema.chunksTable.isEmpty()) {
+        auto rag = collectRag(session, schema, facts, cancel);
+        if (!rag)
+            return fail(rag.error());
+        facts.rag = *rag;
+    }
+    return facts;
+}
+
+Result<DatabaseFacts> DatabaseFactsCollector::collect(const DatabaseConfig &server,
+                                                      const QByteArray &password,
+                                                      const QString &database,
+                                                      const RagSchema &schema,
+                                                      const CancelToken &cancel,
+                                                      int sessions)
+{
+    // One snapshot for all sessions: the first exports it, the others import it.
+    std::vector<std::unique_ptr<PgSession>> open;
+    QString snapshot;
+    for (int i = 0; i < std::max(1, sessions); ++i) {
+        auto session = PgSession::connect(server, password, database);
+        if (!session)
+            return fail(session.error());
+        if (auto begun = (*session)->begin(PgSession::Isolation::RepeatableRead, true); !begun)
+            return fail(begun.error());
+        if (i == 0) {
+            auto exported = (*session)->scalar(QStringLiteral("SELECT pg_export_snapshot()"));
+            if (!exported)
+                return fail(exported.error());
+            snapshot = exported->toString();
+        } else if (auto imported = (*session)->execute(QStringLiteral("SET TRANSACTION SNAPSHOT %1")
+                                                           .arg(PgSession::quoteLiteral(snapshot)));
+                   !imported) {
+            return fail(imported.error());
+        }
+        open.push_back(std::move(*session));
+    }
+    auto described = describe(*open.front());
+    if (!described)
+        return fail(described.error());
+    DatabaseFacts facts = *described;
+
+    // The largest tables first, each to the session with the least to do.
+    QList<TableCount *> bySize;
+    for (TableCount &t : facts.tables)
+        bySize.append(&t);
+    std::sort(bySize.begin(), bySize.end(), [](const TableCount *a, const TableCount *b) {
+        return a->bytes > b->bytes;
+    });
+    std::vector<QList<TableCount *>> share(open.size());
+    std::vector<qint64> load(open.size(), 0);
+    // The first session takes the RAG facts too, which read the embeddings about once more.
+    if (const TableCount *e = facts.table(qualified(schema.embeddingsTable)); e && open.size() > 1)
+        load.front() = std::max<qint64>(1, e->bytes);
+    for (TableCount *t : std::as_const(bySize)) {
+        const auto least = std::distance(load.begin(), std::min_element(load.begin(), load.end()));
+        share[least].append(t);
+        load[least] += std::max<qint64>(1, t->bytes);
+    }
+    std::vector<std::unique_ptr<HelperTask<Status>>> helpers;
+    for (std::size_t i = 1; i < open.size(); ++i) {
+        PgSession *session = open[i].get();
+        helpers.push_back(std::make_unique<HelperTask<Status>>(
+            [session, tables = share[i], cancel] { return hashTables(*session, tables, cancel); }));
+    }
+    // The first session also takes the RAG facts, counting what it needs itself.
+    Status mine = hashTables(*open.front(), share.front(), cancel);
+    Result<RagFacts> rag = schema.chunksTable.isEmpty()
+                               ? Result<RagFacts>(RagFacts())
+                               : collectRag(*open.front(), schema, DatabaseFacts(), cancel);
+    for (auto &helper : helpers) {
+        if (Status theirs = helper->result(cancel); !theirs && mine)
+            mine = theirs;
+    }
+    helpers.clear();
+    if (!mine)
+        return fail(mine.error());
+    if (!rag)
+        return fail(rag.error());
+    if (!schema.chunksTable.isEmpty())
+        facts.rag = *rag;
+    return facts;
+}
+
+Result<DatabaseFacts> DatabaseFactsCollector::describe(PgSession &session)
+{
     DatabaseFacts facts;
     auto version = session.scalar(QStringLiteral("SHOW server_version"));
     if (!version)
@@ -304,27 +404,28 @@ Result<DatabaseFacts> DatabaseFactsCollector::collect(PgSession &session,
     if (!tables)
         return fail(tables.error());
     facts.tables = *tables;
+    facts.contentHashMethod = ContentHash::method();
+    return facts;
+}
+
+Status DatabaseFactsCollector::hashTables(PgSession &session,
+                                          const QList<TableCount *> &tables,
+                                          const CancelToken &cancel)
+{
     if (auto pinned = ContentHash::pinSettings(session); !pinned)
         return fail(pinned.error());
-    for (TableCount &t : facts.tables) {
+    for (TableCount *t : tables) {
         if (cancel.isCancelled())
             return fail(Error::cancelled());
-        auto hashed = ContentHash::of(session, t.qualifiedName());
+        auto hashed = ContentHash::of(session, t->qualifiedName());
         if (!hashed) {
             return fail(
-                hashed.error().prefixed(QStringLiteral("counting %1").arg(t.qualifiedName())));
+                hashed.error().prefixed(QStringLiteral("counting %1").arg(t->qualifiedName())));
         }
-        t.rows = hashed->rows;
-        t.contentHash = hashed->hash;
+        t->rows = hashed->rows;
+        t->contentHash = hashed->hash;
     }
-    facts.contentHashMethod = ContentHash::method();
-    if (!schema.chunksTable.isEmpty()) {
-        auto rag = collectRag(session, schema, facts, cancel);
-        if (!rag)
-            return fail(rag.error());
-        facts.rag = *rag;
-    }
-    return facts;
+    return {};
 }
 
 QStringList DatabaseFactsCollector::compare(const DatabaseFacts &expected,

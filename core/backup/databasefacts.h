@@ -110,6 +110,16 @@ public:
                                          const RagSchema &schema,
                                          const CancelToken &cancel);
 
+    // The same facts of database on server, over several sessions in one snapshot (the largest
+    // tables hashed side by side): for a copy nothing else is busy with, such as a scratch or
+    // staging restore, where the cores are free.
+    static Result<DatabaseFacts> collect(const DatabaseConfig &server,
+                                         const QByteArray &password,
+                                         const QString &database,
+                                         const RagSchema &schema,
+                                         const CancelToken &cancel,
+                                         int sessions);
+
     // Differences a person can read, e.g. "public.chunks: 1000 rows in the manifest, 998 restored":
     // tables and row counts, content hashes (when both sides have them, made the same way),
     // embedding dimension, chunks without embeddings, probe neighbours (when the manifest has
@@ -118,6 +128,14 @@ public:
     // The same, each with what it concerns.
     static QList<FactsDifference> differences(const DatabaseFacts &expected,
                                               const DatabaseFacts &actual);
+
+private:
+    // Server version, extensions, the tables (not yet counted).
+    static Result<DatabaseFacts> describe(PgSession &session);
+    // Counts and hashes these tables, in the session's transaction.
+    static Status hashTables(PgSession &session,
+                             const QList<TableCount *> &tables,
+                             const CancelToken &cancel);
 };
 
 } // namespace ragdr::core

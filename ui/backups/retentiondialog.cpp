@@ -28,6 +28,8 @@ RetentionDialog::RetentionDialog(core::Workspace *workspace, QString region, QWi
     setObjectName(QStringLiteral("retentionDialog"));
     setWindowTitle(tr("Retention in %1").arg(m_region));
     resize(760, 480);
+    m_plan->setObjectName(QStringLiteral("retentionPlan"));
+    m_summary->setObjectName(QStringLiteral("retentionSummary"));
     m_plan->setColumnCount(3);
     m_plan->setHorizontalHeaderLabels({tr("Backup"), tr("Action"), tr("Why")});
     m_plan->horizontalHeader()->setStretchLastSection(true);
@@ -89,7 +91,9 @@ void RetentionDialog::showPlan(const core::OperationResult &result)
     if (!result.ok() && result.errorKind == core::Error::Kind::Refused
         && result.evidence.contains(QStringLiteral("confirmed"))) {
         // Refused because the plan changed: this is the new one, to be confirmed again.
-        m_summary->setText(tr("%1\nNothing was deleted. This is the plan now.").arg(result.message));
+        QString why = result.message;
+        why[0] = why.at(0).toUpper();
+        m_summary->setText(tr("%1.\nNothing was deleted. This is the plan now.").arg(why));
         m_confirm->setEnabled(!m_shown.isEmpty() && !m_workspace->profile().readOnly);
         return;
     }
