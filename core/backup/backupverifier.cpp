@@ -2,11 +2,13 @@
 
 #include "backupcatalog.h"
 #include "backuprepository.h"
+#include "copycheck.h"
 #include "databasefacts.h"
 #include "helpertask.h"
 #include "manifestlock.h"
 #include "manifeststore.h"
 #include "scratchdatabase.h"
+#include "verificationchecks.h"
 
 #include "core/base/childprocess.h"
 #include "core/base/files.h"
@@ -26,62 +28,10 @@
 #include <QThread>
 
 #include <atomic>
-#include <map>
 
 namespace ragdr::core {
 
 namespace {
-
-// Records each check and keeps the worst outcome: corrupt beats could-not-check beats passed.
-class Checks final
-{
-public:
-    // The record's result must start as Passed; each check can only make it worse.
-    explicit Checks(VerificationRecord &record)
-        : m_record(record)
-    {}
-
-    void pass(const QString &name, const QString &detail)
-    {
-        add(name, QStringLiteral("passed"), detail);
-    }
-
-    void corrupt(const QString &name, const QString &detail)
-    {
-        add(name, QStringLiteral("failed"), detail);
-        if (!m_record.corrupt()) {
-            m_record.result = VerificationResult::Corrupt;
-            m_record.reason = detail;
-        }
-    }
-
-    void couldNotCheck(const QString &name, const QString &detail)
-    {
-        add(name, QStringLiteral("error"), detail);
-        if (m_record.passed()) {
-            m_record.result = VerificationResult::CouldNotCheck;
-            m_record.reason = detail;
-        }
-    }
-
-    void skip(const QString &name, const QString &why)
-    {
-        add(name, QStringLiteral("skipped"), why);
-        m_record.unchecked.append(QStringLiteral("%1: %2").arg(name, why));
-    }
-
-    bool isCorrupt() const { return m_record.corrupt(); }
-
-private:
-    void add(const QString &name, const QString &status, const QString &detail)
-    {
-        m_record.checks.append(QJsonObject{{QStringLiteral("name"), name},
-                                           {QStringLiteral("status"), status},
-                                           {QStringLiteral("detail"), detail}});
-    }
-
-    VerificationRecord &m_record;
-};
 
 // pg_restore's words for a damaged archive, as opposed to a problem with the target database.
 bool isArchiveDamage(const QString &message)
@@ -122,7 +72,7 @@ bool checkHeaderAndSize(const QString &path,
                         const BackupManifest *manifest,
                         const QString &adoptedNote,
                         FileVerification &out,
-                        Checks &checks)
+                        VerificationChecks &checks)
 {
     const QFileInfo info(path);
     if (!info.exists()) {
@@ -159,7 +109,7 @@ void checkSha256(const QByteArray &sha,
                  const BackupManifest *manifest,
                  bool creating,
                  const QString &adoptedNote,
-                 Checks &checks)
+                 VerificationChecks &checks)
 {
     if (creating) {
         checks.pass(QStringLiteral("sha256"),
@@ -183,7 +133,7 @@ void checkSha256(const QByteArray &sha,
 }
 
 // The Kubernetes objects saved beside the dump, against the manifest's hash of them.
-void checkKubernetes(const QString &path, const BackupManifest *manifest, Checks &checks)
+void checkKubernetes(const QString &path, const BackupManifest *manifest, VerificationChecks &checks)
 {
     const QString recorded = manifest
                                  ? manifest->kubernetes.value(QStringLiteral("sha256")).toString()
@@ -214,7 +164,7 @@ void checkToc(const QString &pgRestore,
               const BackupManifest *manifest,
               const CancelToken &cancel,
               FileVerification &out,
-              Checks &checks)
+              VerificationChecks &checks)
 {
     ChildSpec spec;
     spec.program = pgRestore;
@@ -267,7 +217,7 @@ public:
         , m_cancel(cancel)
     {}
 
-    void finish(Checks &checks)
+    void finish(VerificationChecks &checks)
     {
         const Result<ChildResult> read = m_task.result(m_cancel);
         if (!read) {
@@ -287,105 +237,6 @@ private:
     HelperTask<Result<ChildResult>> m_task;
     CancelToken m_cancel;
 };
-
-// The other copies' checksums, read on helper threads while the primary copy is verified: they
-// come from other disks or remotes, so their reading does not slow the local one down.
-class CopyHashes final
-{
-public:
-    CopyHashes(const Region &region, const BackupEntry &entry, const CancelToken &cancel)
-        : m_cancel(cancel)
-    {
-        for (int i = 1; i < region.repositories.size(); ++i) {
-            const CopyStatus state = entry.copies.value(i).state;
-            if (state == CopyStatus::Missing || state == CopyStatus::Unreachable)
-                continue;
-            const RepositoryConfig config = region.repositories.at(i);
-            const QString fileName = entry.fileName;
-            const Progress quiet(nullptr, cancel);
-            m_hashes[i] = std::make_unique<HelperTask<Result<QByteArray>>>(
-                [config, fileName, quiet] {
-                    return BackupRepository::create(config)->sha256(fileName, quiet);
-                });
-        }
-    }
-
-    Result<QByteArray> of(int repository) const
-    {
-        const auto it = m_hashes.find(repository);
-        if (it == m_hashes.end())
-            return fail(Error::failed(QStringLiteral("not hashed")));
-        return it->second->result(m_cancel);
-    }
-
-private:
-    CancelToken m_cancel;
-    std::map<int, std::unique_ptr<HelperTask<Result<QByteArray>>>> m_hashes;
-};
-
-// Each repository's copy against the manifest's checksum (or, without one, the primary copy's).
-struct CopyReport
-{
-    QList<CopyRecord> copies;
-    QStringList bad;
-    QStringList missing;
-};
-
-CopyReport compareCopies(const Region &region,
-                         const BackupEntry &entry,
-                         const BackupManifest *manifest,
-                         const FileVerification &primary,
-                         CopyHashes &hashes,
-                         const Progress &progress)
-{
-    const QString reference = manifest && !manifest->sha256.isEmpty()
-                                  ? manifest->sha256
-                                  : QString::fromLatin1(primary.sha256);
-    CopyReport report;
-    for (int i = 0; i < region.repositories.size(); ++i) {
-        const RepositoryConfig &config = region.repositories.at(i);
-        const CopyState &state = entry.copies.value(i);
-        CopyRecord rec;
-        rec.repository = config.name;
-        rec.checkedAt = QDateTime::currentDateTimeUtc();
-        rec.location = BackupRepository::create(config)->locationOf(entry.fileName);
-        if (i == 0) {
-            rec.state = primary.sha256.isEmpty() ? CopyStatus::Missing
-                        : reference.isEmpty() || reference.toLatin1() == primary.sha256
-                            ? CopyStatus::Ok
-                            : CopyStatus::Mismatch;
-            rec.sha256 = QString::fromLatin1(primary.sha256);
-            rec.size = primary.size;
-        } else if (state.state == CopyStatus::Unreachable) {
-            rec.state = CopyStatus::Error;
-            rec.detail = QStringLiteral("the repository could not be listed");
-        } else if (state.state == CopyStatus::Missing) {
-            rec.state = CopyStatus::Missing;
-        } else {
-            progress.set(0.9 + 0.08 * i / region.repositories.size(),
-                         QStringLiteral("checking the copy in %1").arg(config.name));
-            rec.setHashed(hashes.of(i), reference, state.size);
-            if (rec.state == CopyStatus::Mismatch && (!manifest || manifest->sha256.isEmpty())) {
-                rec.detail = QStringLiteral("sha256 %1 here, %2 in the primary copy; no manifest "
-                                            "says which is intact")
-                                 .arg(rec.sha256.left(12), reference.left(12));
-            }
-        }
-        if (rec.state == CopyStatus::Missing && i > 0) {
-            // Not damage: the copy was never made there (a runbook dump) or was removed.
-            report.missing.append(config.name);
-        } else if (rec.state != CopyStatus::Ok) {
-            report.bad.append(QStringLiteral("%1: %2%3")
-                                  .arg(config.name,
-                                       copyStatusName(rec.state),
-                                       rec.detail.isEmpty()
-                                           ? QString()
-                                           : QStringLiteral(" (") + rec.detail + QLatin1Char(')')));
-        }
-        report.copies.append(rec);
-    }
-    return report;
-}
 
 // A dump ragdr did not make, verified for the first time: remember what it looks like now, so
 // that a later change shows.
@@ -408,7 +259,7 @@ void adopt(BackupManifest &m, const FileVerification &fv, const QDateTime &creat
 void compareFacts(const BackupManifest *manifest,
                   const DatabaseFacts &restored,
                   const RagSchema &schema,
-                  Checks &checks)
+                  VerificationChecks &checks)
 {
     using Aspect = FactsDifference::Aspect;
     qint64 rows = 0;
@@ -482,6 +333,70 @@ void compareFacts(const BackupManifest *manifest,
         checks.pass(QStringLiteral("extensions"), versions.join(QStringLiteral("; ")));
 }
 
+// pg_restore --exit-on-error into the scratch database. Returns whether it restored; damage to
+// the archive is a Corrupt verdict, anything else (the server, the role) could not check.
+bool restoreInto(const ScratchDatabase &scratch,
+                 const QString &path,
+                 const DatabaseConfig &db,
+                 const QByteArray &password,
+                 const TocListing &toc,
+                 VerificationChecks &checks,
+                 const Progress &progress)
+{
+    auto pgRestore = PgTools::locate(QStringLiteral("pg_restore"));
+    if (!pgRestore) {
+        checks.couldNotCheck(QStringLiteral("restore"), pgRestore.error().message);
+        return false;
+    }
+    auto passFile = PgPassFile::create(db, password);
+    if (!passFile) {
+        checks.couldNotCheck(QStringLiteral("restore"), passFile.error().message);
+        return false;
+    }
+    ChildSpec spec;
+    spec.program = *pgRestore;
+    spec.arguments = PgTools::connectionArguments(db);
+    spec.arguments << QStringLiteral("-d") << scratch.name() << QStringLiteral("-w")
+                   << QStringLiteral("-v") << QStringLiteral("--exit-on-error")
+                   << QStringLiteral("--no-owner") << QStringLiteral("--no-privileges")
+                   << QStringLiteral("-j")
+                   << QString::number(qBound(1, QThread::idealThreadCount(), 4)) << path;
+    spec.environment = PgPassFile::environmentFor(db, passFile->get());
+    const int expected = std::max<qsizetype>(1, toc.entries.size());
+    QSet<QString> done;
+    static const QRegularExpression item(QStringLiteral("(?:processing|finished) item (\\d+)"));
+    auto restored = ChildProcess::run(spec, progress.cancelToken(), [&](const QString &line) {
+        const auto m = item.match(line);
+        if (m.hasMatch()) {
+            done.insert(m.captured(1));
+            progress.set(std::min(1.0, double(done.size()) / expected),
+                         QStringLiteral("restoring into %1 (%2 of %3 items)")
+                             .arg(scratch.name())
+                             .arg(done.size())
+                             .arg(expected));
+        }
+    });
+    if (!restored) {
+        checks.couldNotCheck(QStringLiteral("restore"), restored.error().message);
+        return false;
+    }
+    if (restored->cancelled) {
+        checks.couldNotCheck(QStringLiteral("restore"), QStringLiteral("cancelled"));
+        return false;
+    }
+    if (!restored->succeeded()) {
+        const QString why = restored->failureText(QStringLiteral("pg_restore --exit-on-error"));
+        if (isArchiveDamage(why))
+            checks.corrupt(QStringLiteral("restore"), why);
+        else
+            checks.couldNotCheck(QStringLiteral("restore"), why);
+        return false;
+    }
+    checks.pass(QStringLiteral("restore"),
+                QStringLiteral("restored into %1 with --exit-on-error").arg(scratch.name()));
+    return true;
+}
+
 } // namespace
 
 BackupVerifier::BackupVerifier(Profile profile, Region region)
@@ -499,7 +414,7 @@ FileVerification BackupVerifier::verifyFile(const QString &path,
     clock.start();
     FileVerification out;
     out.record = newRecord(level);
-    Checks checks(out.record);
+    VerificationChecks checks(out.record);
     const bool deep = level == VerifyLevel::Deep;
     const Progress fileProgress = progress.sub(0.0, deep ? 0.3 : 1.0);
     const QString adoptedNote = manifest && manifest->isAdopted() ? QStringLiteral(
@@ -579,7 +494,7 @@ void BackupVerifier::restoreAndCompare(const QString &path,
                                        FileVerification &out,
                                        const Progress &progress) const
 {
-    Checks checks(out.record);
+    VerificationChecks checks(out.record);
     const DatabaseConfig db = m_region.verifyDatabase.value_or(m_region.database);
     auto password = SecretStore::read(db.password);
     if (!password) {
@@ -603,60 +518,7 @@ void BackupVerifier::restoreAndCompare(const QString &path,
     const std::unique_ptr<ScratchDatabase> scratch = std::move(*created);
     checks.pass(QStringLiteral("scratch database"), scratch->describe());
 
-    [&] {
-        auto pgRestore = PgTools::locate(QStringLiteral("pg_restore"));
-        if (!pgRestore) {
-            checks.couldNotCheck(QStringLiteral("restore"), pgRestore.error().message);
-            return;
-        }
-        auto passFile = PgPassFile::create(db, *password);
-        if (!passFile) {
-            checks.couldNotCheck(QStringLiteral("restore"), passFile.error().message);
-            return;
-        }
-        ChildSpec spec;
-        spec.program = *pgRestore;
-        spec.arguments = PgTools::connectionArguments(db);
-        spec.arguments << QStringLiteral("-d") << scratch->name() << QStringLiteral("-w")
-                       << QStringLiteral("-v") << QStringLiteral("--exit-on-error")
-                       << QStringLiteral("--no-owner") << QStringLiteral("--no-privileges")
-                       << QStringLiteral("-j")
-                       << QString::number(qBound(1, QThread::idealThreadCount(), 4)) << path;
-        spec.environment = PgPassFile::environmentFor(db, passFile->get());
-        const int expected = std::max<qsizetype>(1, out.toc.entries.size());
-        QSet<QString> done;
-        static const QRegularExpression item(QStringLiteral("(?:processing|finished) item (\\d+)"));
-        auto restored = ChildProcess::run(spec, progress.cancelToken(), [&](const QString &line) {
-            const auto m = item.match(line);
-            if (m.hasMatch()) {
-                done.insert(m.captured(1));
-                progress.set(0.7 * std::min(1.0, double(done.size()) / expected),
-                             QStringLiteral("restoring into %1 (%2 of %3 items)")
-                                 .arg(scratch->name())
-                                 .arg(done.size())
-                                 .arg(expected));
-            }
-        });
-        passFile->reset();
-        if (!restored) {
-            checks.couldNotCheck(QStringLiteral("restore"), restored.error().message);
-            return;
-        }
-        if (restored->cancelled) {
-            checks.couldNotCheck(QStringLiteral("restore"), QStringLiteral("cancelled"));
-            return;
-        }
-        if (!restored->succeeded()) {
-            const QString why = restored->failureText(QStringLiteral("pg_restore --exit-on-error"));
-            if (isArchiveDamage(why))
-                checks.corrupt(QStringLiteral("restore"), why);
-            else
-                checks.couldNotCheck(QStringLiteral("restore"), why);
-            return;
-        }
-        checks.pass(QStringLiteral("restore"),
-                    QStringLiteral("restored into %1 with --exit-on-error").arg(scratch->name()));
-
+    if (restoreInto(*scratch, path, db, *password, out.toc, checks, progress.sub(0.0, 0.7))) {
         progress.set(0.7,
                      QStringLiteral("counting and hashing the rows in %1").arg(scratch->name()));
         // pg_restore is done: both cores are free for two sessions.
@@ -666,13 +528,13 @@ void BackupVerifier::restoreAndCompare(const QString &path,
                                                      m_profile.schema,
                                                      progress.cancelToken(),
                                                      kFactSessions);
-        if (!facts) {
+        if (facts) {
+            out.restoredFacts = *facts;
+            compareFacts(manifest, *facts, m_profile.schema, checks);
+        } else {
             checks.couldNotCheck(QStringLiteral("counts"), facts.error().message);
-            return;
         }
-        out.restoredFacts = *facts;
-        compareFacts(manifest, *facts, m_profile.schema, checks);
-    }();
+    }
 
     progress.set(0.95, QStringLiteral("dropping scratch database %1").arg(scratch->name()));
     if (auto dropped = scratch->drop(); !dropped)
@@ -709,9 +571,9 @@ OperationResult BackupVerifier::run(const QString &backupKey,
     // Phase 1: every copy is read: the primary at level, the others' checksums beside it.
     LocalRepository primary(m_region.primaryRepository());
     FileVerification fv;
-    CopyReport copies;
+    CopyCheck::Report copies;
     {
-        CopyHashes hashes(m_region, entry, progress.cancelToken());
+        CopyCheck copyCheck(m_region, entry, progress.cancelToken());
         if (entry.inPrimary()) {
             fv = verifyFile(primary.locationOf(entry.fileName),
                             manifest,
@@ -725,7 +587,7 @@ OperationResult BackupVerifier::run(const QString &backupKey,
         }
         if (progress.isCancelled())
             return OperationResult::failure(Error::cancelled(untouched));
-        copies = compareCopies(m_region, entry, manifest, fv, hashes, progress);
+        copies = copyCheck.compare(manifest, fv.sha256, fv.size, progress);
     }
     if (progress.isCancelled())
         return OperationResult::failure(Error::cancelled(untouched));
