@@ -81,6 +81,17 @@ protected:
     QString dump() const { return m_dir->path() + QStringLiteral("/primary/") + m_fileName; }
     QString mirrorDump() const { return m_dir->path() + QStringLiteral("/mirror/") + m_fileName; }
     QString manifest() const { return dump() + QStringLiteral(".manifest.json"); }
+    // Changes what the primary manifest records, as a bad disk or a person could.
+    void editManifest(const std::function<void(BackupManifest &)> &edit) const
+    {
+        QFile f(manifest());
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        auto m = BackupManifest::fromJson(f.readAll(), manifest());
+        f.close();
+        ASSERT_TRUE(m.has_value());
+        edit(*m);
+        ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
+    }
     qint64 size() const { return QFileInfo(dump()).size(); }
     // As if the runbook's plain pg_dump had made it: no manifest, no copy elsewhere.
     void makeRunbookStyle() const
@@ -303,16 +314,12 @@ TEST_F(CorruptionTest, AMirrorCopyOfTheWrongSizeShowsWithoutVerifying)
 TEST_F(CorruptionTest, DeepVerificationComparesTheRestoreWithTheManifest)
 {
     use(s_default);
-    QFile f(manifest());
-    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-    auto m = BackupManifest::fromJson(f.readAll(), manifest());
-    f.close();
-    ASSERT_TRUE(m.has_value());
-    for (TableCount &t : m->facts.tables) {
-        if (t.name == QLatin1String("chunks"))
-            t.rows += 1;
-    }
-    ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
+    editManifest([](BackupManifest &m) {
+        for (TableCount &t : m.facts.tables) {
+            if (t.name == QLatin1String("chunks"))
+                t.rows += 1;
+        }
+    });
     EXPECT_TRUE(verify(VerifyLevel::Full).ok()) << "the file itself is intact";
     expectCorrupt(verify(VerifyLevel::Deep),
                   QStringLiteral("public.chunks: 801 rows in the manifest, 800 after restore"));
@@ -320,15 +327,6 @@ TEST_F(CorruptionTest, DeepVerificationComparesTheRestoreWithTheManifest)
 
 TEST_F(CorruptionTest, DeepVerificationComparesContentHashesAndProbeNeighbours)
 {
-    auto editManifest = [&](const std::function<void(BackupManifest &)> &edit) {
-        QFile f(manifest());
-        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-        auto m = BackupManifest::fromJson(f.readAll(), manifest());
-        f.close();
-        ASSERT_TRUE(m.has_value());
-        edit(*m);
-        ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
-    };
     use(s_default);
     editManifest([](BackupManifest &m) {
         for (TableCount &t : m.facts.tables) {
@@ -357,13 +355,7 @@ TEST_F(CorruptionTest, DeepVerificationComparesContentHashesAndProbeNeighbours)
 TEST_F(CorruptionTest, ABackupCountsForTheRegionItsManifestNames)
 {
     use(s_default);
-    QFile f(manifest());
-    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-    auto m = BackupManifest::fromJson(f.readAll(), manifest());
-    f.close();
-    ASSERT_TRUE(m.has_value());
-    m->region = QStringLiteral("elsewhere");
-    ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
+    editManifest([](BackupManifest &m) { m.region = QStringLiteral("elsewhere"); });
     // Not this region's: not listed, not verified good here, not what "latest" may point at.
     const RegionListing listing = listRegion(m_profile);
     EXPECT_TRUE(listing.entries.isEmpty());
