@@ -57,13 +57,13 @@ int backupsCommand(const CliContext &c)
             term::err(QStringLiteral("%1: %2").arg(l.region, l.latestProblem));
     }
     term::printTable({QStringLiteral("region"),
-                     QStringLiteral("backup"),
-                     QStringLiteral("created (UTC)"),
-                     QStringLiteral("age"),
-                     QStringLiteral("size"),
-                     QStringLiteral("verified"),
-                     QStringLiteral("copies")},
-                    rows);
+                      QStringLiteral("backup"),
+                      QStringLiteral("created (UTC)"),
+                      QStringLiteral("age"),
+                      QStringLiteral("size"),
+                      QStringLiteral("verified"),
+                      QStringLiteral("copies")},
+                     rows);
     term::out(rpo);
     return 0;
 }
@@ -85,18 +85,23 @@ int verifyCommand(const CliContext &c)
 int retentionCommand(const CliContext &c)
 {
     const bool apply = c.flag(QStringLiteral("apply"));
+    if (c.flag(QStringLiteral("delete")) && !apply)
+        return c.usage(QStringLiteral("--delete names what --apply deletes"));
+    QStringList confirmed
+        = c.option(QStringLiteral("delete")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (QString &id : confirmed)
+        id = id.trimmed();
     const OperationResult r = c.await(
         BackupOperations::retention(c.ws.runner(),
                                     c.ws.profile(),
                                     c.region,
                                     !apply,
-                                    c.option(QStringLiteral("confirm"))));
+                                    c.option(QStringLiteral("confirm")),
+                                    confirmed));
+    const QJsonObject plan = r.evidence.value(QStringLiteral("plan")).toObject();
     if (!c.json) {
         QList<QStringList> rows;
-        for (const QJsonValue &v : r.evidence.value(QStringLiteral("plan"))
-                                       .toObject()
-                                       .value(QStringLiteral("decisions"))
-                                       .toArray()) {
+        for (const QJsonValue &v : plan.value(QStringLiteral("decisions")).toArray()) {
             const QJsonObject d = v.toObject();
             rows.append({d.value(QStringLiteral("action")).toString(),
                          d.value(QStringLiteral("backup")).toString(),
@@ -104,11 +109,23 @@ int retentionCommand(const CliContext &c)
         }
         if (!rows.isEmpty())
             term::printTable({QStringLiteral("action"),
-                             QStringLiteral("backup"),
-                             QStringLiteral("why")},
-                            rows);
+                              QStringLiteral("backup"),
+                              QStringLiteral("why")},
+                             rows);
     }
-    return c.report(r);
+    const int code = c.report(r);
+    // How to apply exactly the plan shown (a script takes "deletions" from --json instead).
+    QStringList deletions;
+    for (const QJsonValue &id : plan.value(QStringLiteral("deletions")).toArray())
+        deletions.append(id.toString());
+    if (!c.json && !deletions.isEmpty() && (!apply || r.errorKind == Error::Kind::Refused)) {
+        term::err(QStringLiteral("to delete exactly what this plan deletes: ragdr --profile %1 "
+                                 "--region %2 retention --apply --confirm %2 --delete %3")
+                      .arg(c.ws.profile().path,
+                           plan.value(QStringLiteral("region")).toString(),
+                           deletions.join(QLatin1Char(','))));
+    }
+    return code;
 }
 
 int journalCommand(const CliContext &c)
@@ -122,18 +139,18 @@ int journalCommand(const CliContext &c)
         }
         if (c.json) {
             term::outJson(QJsonObject{{QStringLiteral("journal"), path},
-                                     {QStringLiteral("entries"), check->entries},
-                                     {QStringLiteral("intact"), check->intact},
-                                     {QStringLiteral("first_bad_line"), check->firstBadLine},
-                                     {QStringLiteral("problem"), check->problem}});
+                                      {QStringLiteral("entries"), check->entries},
+                                      {QStringLiteral("intact"), check->intact},
+                                      {QStringLiteral("first_bad_line"), check->firstBadLine},
+                                      {QStringLiteral("problem"), check->problem}});
         } else if (check->intact) {
             term::out(
                 QStringLiteral("%1: %2 entries, hash chain intact").arg(path).arg(check->entries));
         } else {
             term::err(QStringLiteral("%1: line %2 %3")
-                         .arg(path)
-                         .arg(check->firstBadLine)
-                         .arg(check->problem));
+                          .arg(path)
+                          .arg(check->firstBadLine)
+                          .arg(check->problem));
         }
         return check->intact ? 0 : 1;
     }
@@ -162,10 +179,10 @@ int journalCommand(const CliContext &c)
     }
     if (!c.json)
         term::printTable({QStringLiteral("at (UTC)"),
-                         QStringLiteral("who"),
-                         QStringLiteral("operation"),
-                         QStringLiteral("what")},
-                        rows);
+                          QStringLiteral("who"),
+                          QStringLiteral("operation"),
+                          QStringLiteral("what")},
+                         rows);
     return 0;
 }
 

@@ -19,8 +19,9 @@ Backups
   backup                          take a verified backup, copy it to every repository
   backups                         list the backups of every region (or --region R)
   verify ID|latest [--level L]    verify a backup: quick, full (default) or deep
-  retention [--apply --confirm REGION]
-                                  show (or apply) what the retention policy deletes
+  retention [--apply --confirm REGION --delete ID,...]
+                                  show what the retention policy deletes; apply it, deleting
+                                  exactly the backups --delete names (the plan's "deletions")
 Cluster
   pods [--selector SEL]           the pods of the profile's deployments, as kubectl shows them
   deployments                     the profile's deployments and their rollout state
@@ -64,6 +65,9 @@ int Cli::run(const QStringList &arguments)
          QStringLiteral("Names the target of a destructive step."),
          QStringLiteral("NAME")},
         {QStringLiteral("apply"), QStringLiteral("Apply, not only show.")},
+        {QStringLiteral("delete"),
+         QStringLiteral("The backups a retention may delete, as its plan listed them."),
+         QStringLiteral("IDS")},
         {QStringLiteral("expect"),
          QStringLiteral("Replicas the deployment must have now."),
          QStringLiteral("N")},

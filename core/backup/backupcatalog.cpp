@@ -15,23 +15,6 @@
 
 namespace ragdr::core {
 
-QString CopyState::name(State state)
-{
-    switch (state) {
-    case State::Ok:
-        return QStringLiteral("ok");
-    case State::Unverified:
-        return QStringLiteral("unverified");
-    case State::Missing:
-        return QStringLiteral("missing");
-    case State::Mismatch:
-        return QStringLiteral("mismatch");
-    case State::Unreachable:
-        return QStringLiteral("unreachable");
-    }
-    return {};
-}
-
 bool BackupEntry::inPrimary() const
 {
     if (copies.isEmpty())
@@ -48,30 +31,40 @@ const VerificationRecord *BackupEntry::lastVerification() const
 
 bool BackupEntry::isVerifiedGood() const
 {
-    const VerificationRecord *v = lastVerification();
+    const VerificationRecord *v = manifest ? manifest->standingVerification() : nullptr;
     return v && v->passed();
 }
 
 bool BackupEntry::isCorrupt() const
 {
-    const VerificationRecord *v = lastVerification();
-    return v && v->result == QLatin1String("corrupt");
+    const VerificationRecord *v = manifest ? manifest->standingVerification() : nullptr;
+    return v && v->corrupt();
 }
 
 QString BackupEntry::verificationText() const
 {
-    const VerificationRecord *v = lastVerification();
-    if (!v)
-        return manifest ? QStringLiteral("never verified") : QStringLiteral("no manifest");
-    if (v->passed()) {
-        return v->unchecked.isEmpty() ? QStringLiteral("%1: passed").arg(levelName(v->level))
-                                      : QStringLiteral("%1: passed, %2 unchecked")
-                                            .arg(levelName(v->level))
-                                            .arg(v->unchecked.size());
+    if (!manifestProblem.isEmpty())
+        return QStringLiteral("manifest damaged: %1").arg(manifestProblem);
+    if (!manifest)
+        return QStringLiteral("no manifest");
+    const VerificationRecord *standing = manifest->standingVerification();
+    const VerificationRecord *last = manifest->lastVerification();
+    QString text;
+    if (!standing) {
+        text = QStringLiteral("never verified");
+    } else if (standing->passed()) {
+        text = standing->unchecked.isEmpty()
+                   ? QStringLiteral("%1: passed").arg(levelName(standing->level))
+                   : QStringLiteral("%1: passed, %2 unchecked")
+                         .arg(levelName(standing->level))
+                         .arg(standing->unchecked.size());
+    } else {
+        text = QStringLiteral("CORRUPT (%1): %2").arg(levelName(standing->level), standing->reason);
     }
-    if (v->result == QLatin1String("corrupt"))
-        return QStringLiteral("CORRUPT (%1): %2").arg(levelName(v->level), v->reason);
-    return QStringLiteral("%1: could not check: %2").arg(levelName(v->level), v->reason);
+    if (last && !last->conclusive()) {
+        text += QStringLiteral("; %1 could not check: %2").arg(levelName(last->level), last->reason);
+    }
+    return text;
 }
 
 int BackupEntry::goodCopies() const
@@ -187,6 +180,9 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile,
         entry.id = BackupNaming::idOf(fileName);
         entry.region = region.name;
         const QString manifestName = BackupNaming::manifestNameOf(fileName);
+        // The first repository that has a manifest is the one that counts (the primary first);
+        // if that one is damaged, the backup is unverified: another copy is not taken in its
+        // stead, as a person must find out how it was damaged.
         for (RepoView &v : views) {
             if (!v.files.contains(manifestName))
                 continue;
@@ -194,12 +190,19 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile,
             auto manifest = bytes
                                 ? BackupManifest::fromJson(*bytes, v.repo->locationOf(manifestName))
                                 : Result<BackupManifest>(fail(bytes.error()));
-            if (manifest) {
+            if (manifest)
                 entry.manifest = *manifest;
-                entry.manifestProblem.clear();
-                break;
-            }
-            entry.manifestProblem = manifest.error().message;
+            else
+                entry.manifestProblem = manifest.error().message;
+            break;
+        }
+        if (entry.manifest && !entry.manifest->region.isEmpty()
+            && entry.manifest->region != region.name) {
+            // Made for another region: it counts there, never here (not for "latest", the RPO or
+            // retention).
+            listing.otherRegions.append(QStringLiteral("%1 (its manifest names region %2)")
+                                            .arg(fileName, entry.manifest->region));
+            continue;
         }
         for (const RepoView &v : views) {
             if (v.files.contains(fileName)) {
@@ -232,9 +235,9 @@ Result<RegionListing> BackupCatalog::list(const Profile &profile,
                     copy.detail = QStringLiteral("%1 bytes here, %2 in the manifest")
                                       .arg(copy.size)
                                       .arg(entry.manifest->size);
-                } else if (recorded && recorded->state == QLatin1String("ok")) {
+                } else if (recorded && recorded->state == CopyStatus::Ok) {
                     copy.state = CopyState::State::Ok;
-                } else if (recorded && recorded->state == QLatin1String("mismatch")) {
+                } else if (recorded && recorded->state == CopyStatus::Mismatch) {
                     copy.state = CopyState::State::Mismatch;
                     copy.detail = recorded->detail;
                 } else {
@@ -302,9 +305,9 @@ Result<QString> BackupCatalog::updateLatestLink(const Profile &profile,
 
 Result<QString> BackupCatalog::relinkLatest(const Profile &profile,
                                             const Region &region,
-                                            const CancelToken &cancel)
+                                            const ManifestLock &)
 {
-    auto listing = list(profile, region, cancel, Scope::PrimaryOnly);
+    auto listing = list(profile, region, CancelToken(), Scope::PrimaryOnly);
     if (!listing)
         return fail(listing.error());
     return updateLatestLink(profile, region, *listing);

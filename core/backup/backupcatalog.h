@@ -13,21 +13,18 @@
 
 namespace ragdr::core {
 
+class ManifestLock;
+
+// A backup's copy in one repository, as a listing sees it.
 struct CopyState
 {
-    enum class State {
-        Ok,          // present, and its checksum matched when last checked
-        Unverified,  // present, never hashed there
-        Missing,     // not in this repository
-        Mismatch,    // present, but its size or checksum differs from the manifest
-        Unreachable, // the repository could not be listed
-    };
+    using State = CopyStatus;
     QString repository;
     State state = State::Missing;
     qint64 size = -1;
     QString detail;
 
-    static QString name(State state);
+    static QString name(State state) { return copyStatusName(state); }
 };
 
 // One backup as seen across the repositories of its region.
@@ -39,16 +36,21 @@ struct BackupEntry
     qint64 size = -1;
     QDateTime createdAt; // when the dump finished (manifest), else the file's time
     std::optional<BackupManifest> manifest;
-    QString manifestProblem; // a manifest that exists but cannot be read
+    // A manifest that exists but cannot be read or parsed: the backup counts as unverified, and
+    // ragdr never replaces the manifest (a person must look at it).
+    QString manifestProblem;
     QList<CopyState> copies; // one per repository, in profile order; the first is the primary
     bool isLatest = false;
 
     bool inPrimary() const;
     const VerificationRecord *lastVerification() const;
+    // Standing comes from verdicts only (BackupManifest::standingVerification).
     bool isVerifiedGood() const;
     bool isCorrupt() const;
-    QString verificationText() const; // "full: passed", "never verified", "CORRUPT (quick): …"
-    QString copiesText() const;       // "2/2 ok", "1/2 ok; mirror missing"
+    // "full: passed", "never verified", "CORRUPT (quick): …", "manifest damaged: …"; a later
+    // check that could not run is added: "full: passed; deep could not check: …".
+    QString verificationText() const;
+    QString copiesText() const; // "2/2 ok", "1/2 ok; mirror missing"
     int goodCopies() const;
 };
 
@@ -59,6 +61,7 @@ struct RegionListing
     QStringList problems;       // repositories that could not be listed, and why
     QString latestTarget;       // the file the "latest" link points to; empty if none
     QString latestProblem;      // e.g. the latest name is a regular file ragdr did not make
+    QStringList otherRegions;   // dumps here whose manifest names another region: not counted
 
     bool complete() const { return problems.isEmpty(); }
     const BackupEntry *newestVerified() const;
@@ -88,11 +91,13 @@ public:
                                             const RegionListing &listing);
 
     // After a change to the backups: lists the primary repository again (another writer may have
-    // finished meanwhile) and updates the link from that. Only the primary repository is read:
-    // the link lives there, points at a file there, and a manifest there vouches for it.
+    // finished meanwhile) and updates the link from that, under the lock that guards the
+    // manifests, so that no other writer changes a backup's standing in between. Only the
+    // primary repository is read: the link lives there, points at a file there, and a manifest
+    // there vouches for it.
     static Result<QString> relinkLatest(const Profile &profile,
                                         const Region &region,
-                                        const CancelToken &cancel);
+                                        const ManifestLock &lock);
 };
 
 } // namespace ragdr::core

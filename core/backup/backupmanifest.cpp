@@ -43,10 +43,64 @@ std::optional<VerifyLevel> levelFromName(const QString &name)
     return std::nullopt;
 }
 
+QString resultName(VerificationResult result)
+{
+    switch (result) {
+    case VerificationResult::Passed:
+        return QStringLiteral("passed");
+    case VerificationResult::Corrupt:
+        return QStringLiteral("corrupt");
+    case VerificationResult::CouldNotCheck:
+        return QStringLiteral("could-not-check");
+    }
+    return QStringLiteral("could-not-check");
+}
+
+VerificationResult resultFromName(const QString &name)
+{
+    for (VerificationResult r : {VerificationResult::Passed, VerificationResult::Corrupt}) {
+        if (resultName(r) == name)
+            return r;
+    }
+    return VerificationResult::CouldNotCheck;
+}
+
+QString copyStatusName(CopyStatus status)
+{
+    switch (status) {
+    case CopyStatus::Ok:
+        return QStringLiteral("ok");
+    case CopyStatus::Unverified:
+        return QStringLiteral("unverified");
+    case CopyStatus::Missing:
+        return QStringLiteral("missing");
+    case CopyStatus::Mismatch:
+        return QStringLiteral("mismatch");
+    case CopyStatus::Error:
+        return QStringLiteral("error");
+    case CopyStatus::Unreachable:
+        return QStringLiteral("unreachable");
+    }
+    return QStringLiteral("unverified");
+}
+
+CopyStatus copyStatusFromName(const QString &name)
+{
+    for (CopyStatus s : {CopyStatus::Ok,
+                         CopyStatus::Missing,
+                         CopyStatus::Mismatch,
+                         CopyStatus::Error,
+                         CopyStatus::Unreachable}) {
+        if (copyStatusName(s) == name)
+            return s;
+    }
+    return CopyStatus::Unverified;
+}
+
 QJsonObject VerificationRecord::toJson() const
 {
     QJsonObject json{{QStringLiteral("level"), levelName(level)},
-                     {QStringLiteral("result"), result},
+                     {QStringLiteral("result"), resultName(result)},
                      {QStringLiteral("at"), isoTime(at)},
                      {QStringLiteral("by"), by},
                      {QStringLiteral("duration_ms"), durationMs},
@@ -63,7 +117,7 @@ VerificationRecord VerificationRecord::fromJson(const QJsonObject &json)
     VerificationRecord r;
     r.level
         = levelFromName(json.value(QStringLiteral("level")).toString()).value_or(VerifyLevel::Quick);
-    r.result = json.value(QStringLiteral("result")).toString();
+    r.result = resultFromName(json.value(QStringLiteral("result")).toString());
     r.at = fromIso(json.value(QStringLiteral("at")));
     r.by = json.value(QStringLiteral("by")).toString();
     r.durationMs = json.value(QStringLiteral("duration_ms")).toInteger();
@@ -74,11 +128,26 @@ VerificationRecord VerificationRecord::fromJson(const QJsonObject &json)
     return r;
 }
 
+void CopyRecord::setHashed(const Result<QByteArray> &hash, const QString &expected, qint64 copySize)
+{
+    if (!hash) {
+        state = CopyStatus::Error;
+        detail = hash.error().message;
+        return;
+    }
+    sha256 = QString::fromLatin1(*hash);
+    size = copySize;
+    state = expected.isEmpty() || expected == sha256 ? CopyStatus::Ok : CopyStatus::Mismatch;
+    detail = state == CopyStatus::Ok ? QString()
+                                     : QStringLiteral("sha256 %1 here, %2 expected")
+                                           .arg(sha256.left(12), expected.left(12));
+}
+
 QJsonObject CopyRecord::toJson() const
 {
     QJsonObject json{{QStringLiteral("repository"), repository},
                      {QStringLiteral("location"), location},
-                     {QStringLiteral("state"), state},
+                     {QStringLiteral("state"), copyStatusName(state)},
                      {QStringLiteral("sha256"), sha256},
                      {QStringLiteral("size"), size},
                      {QStringLiteral("checked_at"), isoTime(checkedAt)}};
@@ -92,7 +161,7 @@ CopyRecord CopyRecord::fromJson(const QJsonObject &json)
     CopyRecord c;
     c.repository = json.value(QStringLiteral("repository")).toString();
     c.location = json.value(QStringLiteral("location")).toString();
-    c.state = json.value(QStringLiteral("state")).toString();
+    c.state = copyStatusFromName(json.value(QStringLiteral("state")).toString());
     c.sha256 = json.value(QStringLiteral("sha256")).toString();
     c.size = json.value(QStringLiteral("size")).toInteger(-1);
     c.checkedAt = fromIso(json.value(QStringLiteral("checked_at")));
@@ -103,6 +172,24 @@ CopyRecord CopyRecord::fromJson(const QJsonObject &json)
 const VerificationRecord *BackupManifest::lastVerification() const
 {
     return verifications.isEmpty() ? nullptr : &verifications.constLast();
+}
+
+const VerificationRecord *BackupManifest::standingVerification() const
+{
+    const VerificationRecord *pass = nullptr;
+    const VerificationRecord *corrupt = nullptr; // the deepest Corrupt verdict not cleared since
+    for (const VerificationRecord &v : verifications) {
+        if (v.corrupt()) {
+            if (!corrupt || v.level >= corrupt->level)
+                corrupt = &v;
+        } else if (v.passed()) {
+            // A pass clears a Corrupt verdict only if it looked at least as closely.
+            if (corrupt && v.level >= corrupt->level)
+                corrupt = nullptr;
+            pass = &v;
+        }
+    }
+    return corrupt ? corrupt : pass;
 }
 
 const CopyRecord *BackupManifest::copy(const QString &repository) const

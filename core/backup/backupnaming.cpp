@@ -8,7 +8,9 @@ namespace {
 
 const QString kDumpSuffix = QStringLiteral(".dump");
 const QString kManifestSuffix = QStringLiteral(".manifest.json");
+const QString kKubernetesSuffix = QStringLiteral(".k8s.yaml");
 const QString kPartialMarker = QStringLiteral(".partial-");
+const QString kTemporaryMarker = QStringLiteral(".tmp-");
 
 QString expand(const QString &pattern, const QDateTime &utc)
 {
@@ -126,6 +128,11 @@ bool BackupNaming::isManifestFile(const QString &fileName) const
     return fileName.endsWith(kManifestSuffix) && isBackupFile(dumpNameOfManifest(fileName));
 }
 
+bool BackupNaming::isKubernetesFile(const QString &fileName) const
+{
+    return fileName.endsWith(kKubernetesSuffix) && isBackupFile(dumpNameOfKubernetes(fileName));
+}
+
 QString BackupNaming::idOf(const QString &dumpFileName)
 {
     return dumpFileName.endsWith(kDumpSuffix) ? dumpFileName.chopped(kDumpSuffix.size())
@@ -139,7 +146,12 @@ QString BackupNaming::manifestNameOf(const QString &dumpFileName)
 
 QString BackupNaming::kubernetesNameOf(const QString &dumpFileName)
 {
-    return dumpFileName + QStringLiteral(".k8s.yaml");
+    return dumpFileName + kKubernetesSuffix;
+}
+
+QString BackupNaming::dumpNameOfKubernetes(const QString &kubernetesFileName)
+{
+    return kubernetesFileName.chopped(kKubernetesSuffix.size());
 }
 
 QString BackupNaming::dumpNameOfManifest(const QString &manifestFileName)
@@ -156,6 +168,12 @@ QString BackupNaming::partialNameOf(const QString &dumpFileName)
 bool BackupNaming::isPartialName(const QString &fileName)
 {
     return fileName.startsWith(QLatin1Char('.')) && fileName.contains(kPartialMarker);
+}
+
+bool BackupNaming::isTemporaryName(const QString &fileName)
+{
+    return isPartialName(fileName)
+           || (fileName.startsWith(QLatin1Char('.')) && fileName.contains(kTemporaryMarker));
 }
 
 } // namespace ragdr::core

@@ -23,15 +23,20 @@ public:
     // A backup's dump file: matches the pattern, is not the "latest" link, is not hidden.
     bool isBackupFile(const QString &fileName) const;
     bool isManifestFile(const QString &fileName) const;
+    bool isKubernetesFile(const QString &fileName) const;
 
     static QString idOf(const QString &dumpFileName);
     static QString manifestNameOf(const QString &dumpFileName);
     // The Kubernetes objects saved with the backup.
     static QString kubernetesNameOf(const QString &dumpFileName);
     static QString dumpNameOfManifest(const QString &manifestFileName);
+    static QString dumpNameOfKubernetes(const QString &kubernetesFileName);
     // Hidden while written: a listing never takes it for a backup.
     static QString partialNameOf(const QString &dumpFileName);
     static bool isPartialName(const QString &fileName);
+    // Any hidden name ragdr writes before renaming into place: a dump being made, or a manifest,
+    // copy or link written atomically (".NAME.tmp-…").
+    static bool isTemporaryName(const QString &fileName);
 
     QString latestName() const { return m_latestName; }
 

@@ -107,20 +107,24 @@ Operation *BackupOperations::retention(OperationRunner &runner,
                                        const Profile &profile,
                                        const QString &region,
                                        bool dryRun,
-                                       const QString &confirmation)
+                                       const QString &confirmation,
+                                       const QStringList &confirmedIds)
 {
     const auto r = resolveRegion(profile, region);
     const QString regionName = r ? r->name : region;
     OperationSpec spec{dryRun ? QStringLiteral("retention.plan") : QStringLiteral("retention.apply"),
                        dryRun ? QStringLiteral("Plan retention (%1)").arg(regionName)
                               : QStringLiteral("Apply retention (%1)").arg(regionName),
-                       {{QStringLiteral("region"), regionName}, {QStringLiteral("dry_run"), dryRun}},
+                       {{QStringLiteral("region"), regionName},
+                        {QStringLiteral("dry_run"), dryRun},
+                        {QStringLiteral("confirmed"), QJsonArray::fromStringList(confirmedIds)}},
                        !dryRun};
-    return runner.start(spec, [profile, r, dryRun, confirmation](const Progress &progress) {
-        if (!r)
-            return OperationResult::failure(r.error());
-        return Retention::run(profile, *r, dryRun, confirmation, progress);
-    });
+    return runner
+        .start(spec, [profile, r, dryRun, confirmation, confirmedIds](const Progress &progress) {
+            if (!r)
+                return OperationResult::failure(r.error());
+            return Retention::run(profile, *r, dryRun, confirmation, confirmedIds, progress);
+        });
 }
 
 QJsonObject BackupOperations::toJson(const BackupEntry &e)
@@ -128,7 +132,7 @@ QJsonObject BackupOperations::toJson(const BackupEntry &e)
     QJsonArray copies;
     for (const CopyState &c : e.copies) {
         copies.append(QJsonObject{{QStringLiteral("repository"), c.repository},
-                                  {QStringLiteral("state"), CopyState::name(c.state)},
+                                  {QStringLiteral("state"), copyStatusName(c.state)},
                                   {QStringLiteral("size"), c.size},
                                   {QStringLiteral("detail"), c.detail}});
     }
@@ -168,6 +172,9 @@ QJsonObject BackupOperations::toJson(const RegionListing &listing, const Profile
     }
     if (!listing.latestProblem.isEmpty())
         json.insert(QStringLiteral("latest_problem"), listing.latestProblem);
+    if (!listing.otherRegions.isEmpty())
+        json.insert(QStringLiteral("other_regions"),
+                    QJsonArray::fromStringList(listing.otherRegions));
     return json;
 }
 

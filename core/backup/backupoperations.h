@@ -33,11 +33,14 @@ public:
                            const Profile &profile,
                            const QStringList &regions,
                            std::shared_ptr<CatalogView> out);
+    // Applying (not dryRun) needs confirmation naming the region and confirmedIds naming exactly
+    // the backups the plan deletes (the plan's "deletions" from a dry run).
     static Operation *retention(OperationRunner &runner,
                                 const Profile &profile,
                                 const QString &region,
                                 bool dryRun,
-                                const QString &confirmation);
+                                const QString &confirmation,
+                                const QStringList &confirmedIds = {});
 
     static QJsonObject toJson(const BackupEntry &entry);
     static QJsonObject toJson(const RegionListing &listing, const Profile &profile);

@@ -139,6 +139,17 @@ Result<QByteArray> LocalRepository::read(const QString &fileName, const CancelTo
     return file.readAll();
 }
 
+Result<std::optional<QByteArray>> LocalRepository::readIfPresent(const QString &fileName,
+                                                                 const CancelToken &cancel)
+{
+    if (!QFileInfo::exists(locationOf(fileName)))
+        return std::optional<QByteArray>();
+    auto bytes = read(fileName, cancel);
+    if (!bytes)
+        return fail(bytes.error());
+    return std::optional<QByteArray>(*bytes);
+}
+
 Status LocalRepository::write(const QString &fileName, const QByteArray &data, const CancelToken &)
 {
     if (!QDir().mkpath(directory())) {
@@ -177,7 +188,8 @@ QString RcloneRepository::locationOf(const QString &fileName) const
 Result<QByteArray> RcloneRepository::rclone(const QStringList &args,
                                             const CancelToken &cancel,
                                             const QByteArray &input,
-                                            const std::function<void(const QString &)> &onLine)
+                                            const std::function<void(const QString &)> &onLine,
+                                            bool *notFound)
 {
     const QString program = QStandardPaths::findExecutable(QStringLiteral("rclone"));
     if (program.isEmpty()) {
@@ -202,8 +214,11 @@ Result<QByteArray> RcloneRepository::rclone(const QStringList &args,
         Error e = Error::failed(
             QStringLiteral("repository %1: %2")
                 .arg(name(), run->failureText(QStringLiteral("rclone ") + args.value(0))));
-        if (run->exitCode == kRcloneDirectoryNotFound)
+        if (run->exitCode == kRcloneDirectoryNotFound) {
             e.message += QStringLiteral(" (not found)");
+            if (notFound)
+                *notFound = true;
+        }
         return fail(e);
     }
     return run->standardOutput;
@@ -303,6 +318,18 @@ Result<QByteArray> RcloneRepository::read(const QString &fileName, const CancelT
     return rclone({QStringLiteral("cat"), locationOf(fileName)}, cancel);
 }
 
+Result<std::optional<QByteArray>> RcloneRepository::readIfPresent(const QString &fileName,
+                                                                  const CancelToken &cancel)
+{
+    bool notFound = false;
+    auto bytes = rclone({QStringLiteral("cat"), locationOf(fileName)}, cancel, {}, {}, &notFound);
+    if (bytes)
+        return std::optional<QByteArray>(*bytes);
+    if (notFound)
+        return std::optional<QByteArray>();
+    return fail(bytes.error());
+}
+
 Status RcloneRepository::write(const QString &fileName,
                                const QByteArray &data,
                                const CancelToken &cancel)
@@ -316,16 +343,18 @@ Status RcloneRepository::write(const QString &fileName,
 
 Status RcloneRepository::remove(const QString &fileName, const CancelToken &cancel)
 {
+    bool notFound = false;
     auto removed = rclone({QStringLiteral("deletefile"),
                            QStringLiteral("--retries"),
                            QStringLiteral("1"),
                            locationOf(fileName)},
-                          cancel);
+                          cancel,
+                          {},
+                          {},
+                          &notFound);
     // Gone already is what was wanted.
-    if (!removed && !removed.error().message.contains(QLatin1String("doesn't exist"))
-        && !removed.error().message.endsWith(QLatin1String("(not found)"))) {
+    if (!removed && !notFound && !removed.error().message.contains(QLatin1String("doesn't exist")))
         return fail(removed.error());
-    }
     return {};
 }
 

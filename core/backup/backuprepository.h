@@ -9,6 +9,7 @@
 #include <QList>
 
 #include <memory>
+#include <optional>
 
 namespace ragdr::core {
 
@@ -40,6 +41,10 @@ public:
         = 0;
     virtual Result<QByteArray> sha256(const QString &fileName, const Progress &progress) = 0;
     virtual Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) = 0;
+    // nullopt when the repository has no such file; an error when that cannot be told.
+    virtual Result<std::optional<QByteArray>> readIfPresent(const QString &fileName,
+                                                            const CancelToken &cancel)
+        = 0;
     virtual Status write(const QString &fileName, const QByteArray &data, const CancelToken &cancel)
         = 0;
     virtual Status remove(const QString &fileName, const CancelToken &cancel) = 0;
@@ -67,6 +72,8 @@ public:
                   const Progress &progress) override;
     Result<QByteArray> sha256(const QString &fileName, const Progress &progress) override;
     Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) override;
+    Result<std::optional<QByteArray>> readIfPresent(const QString &fileName,
+                                                    const CancelToken &cancel) override;
     Status write(const QString &fileName,
                  const QByteArray &data,
                  const CancelToken &cancel) override;
@@ -86,16 +93,20 @@ public:
                   const Progress &progress) override;
     Result<QByteArray> sha256(const QString &fileName, const Progress &progress) override;
     Result<QByteArray> read(const QString &fileName, const CancelToken &cancel) override;
+    Result<std::optional<QByteArray>> readIfPresent(const QString &fileName,
+                                                    const CancelToken &cancel) override;
     Status write(const QString &fileName,
                  const QByteArray &data,
                  const CancelToken &cancel) override;
     Status remove(const QString &fileName, const CancelToken &cancel) override;
 
 private:
+    // notFound, when given, is set when rclone says the file or directory does not exist.
     Result<QByteArray> rclone(const QStringList &args,
                               const CancelToken &cancel,
                               const QByteArray &input = {},
-                              const std::function<void(const QString &)> &onLine = {});
+                              const std::function<void(const QString &)> &onLine = {},
+                              bool *notFound = nullptr);
     Status moveInto(const QString &from, const QString &to, const CancelToken &cancel);
 };
 

@@ -2,32 +2,15 @@
 
 #include "backupnaming.h"
 #include "backuprepository.h"
+#include "manifestlock.h"
 
-#include <QDir>
 #include <QFileInfo>
-#include <QLockFile>
 
 namespace ragdr::core {
 
 namespace {
 
-constexpr int kLockWaitMs = 30000;
-
-std::unique_ptr<QLockFile> lockManifests(const Region &region, Error *error)
-{
-    const QString dir = region.primaryRepository().location;
-    QDir().mkpath(dir);
-    auto lock = std::make_unique<QLockFile>(
-        QDir(dir).filePath(QStringLiteral(".ragdr-manifests.lock")));
-    lock->setStaleLockTime(0);
-    if (!lock->tryLock(kLockWaitMs)) {
-        *error = Error::refused(QStringLiteral("the manifests in %1 are locked by another ragdr")
-                                    .arg(dir),
-                                QStringLiteral("the manifest was not changed"));
-        return nullptr;
-    }
-    return lock;
-}
+const QString kLeftAsItWas = QStringLiteral("the manifest was left as it is");
 
 } // namespace
 
@@ -36,26 +19,20 @@ ManifestStore::ManifestStore(Profile profile, Region region)
     , m_region(std::move(region))
 {}
 
-Status ManifestStore::create(const BackupManifest &manifest, const CancelToken &cancel)
+Status ManifestStore::create(const ManifestLock &,
+                             const BackupManifest &manifest,
+                             const CancelToken &cancel)
 {
-    Error lockError;
-    auto lock = lockManifests(m_region, &lockError);
-    if (!lock)
-        return fail(lockError);
     LocalRepository primary(m_region.primaryRepository());
     return primary.write(BackupNaming::manifestNameOf(manifest.fileName), manifest.toJson(), cancel);
 }
 
-Result<BackupManifest> ManifestStore::update(const QString &fileName,
+Result<BackupManifest> ManifestStore::update(const ManifestLock &,
+                                             const QString &fileName,
                                              const std::function<void(BackupManifest &)> &change,
                                              const CancelToken &cancel,
                                              QStringList *warnings)
 {
-    Error lockError;
-    auto lock = lockManifests(m_region, &lockError);
-    if (!lock)
-        return fail(lockError);
-
     const QString manifestName = BackupNaming::manifestNameOf(fileName);
     std::vector<std::unique_ptr<BackupRepository>> repos;
     for (const RepositoryConfig &config : m_region.repositories)
@@ -63,16 +40,23 @@ Result<BackupManifest> ManifestStore::update(const QString &fileName,
 
     std::optional<BackupManifest> manifest;
     for (const auto &repo : repos) {
-        if (repo->isLocal() && !QFileInfo::exists(repo->locationOf(manifestName)))
-            continue;
-        auto bytes = repo->read(manifestName, cancel);
-        if (!bytes)
-            continue;
-        auto parsed = BackupManifest::fromJson(*bytes, repo->locationOf(manifestName));
-        if (parsed) {
-            manifest = *parsed;
-            break;
+        auto bytes = repo->readIfPresent(manifestName, cancel);
+        if (!bytes) {
+            // Whether a manifest exists there is unknown: adopting now could replace one.
+            return fail(Error::failed(QStringLiteral("cannot tell whether %1 has a manifest: %2")
+                                          .arg(repo->locationOf(fileName), bytes.error().message),
+                                      kLeftAsItWas));
         }
+        if (!*bytes)
+            continue;
+        auto parsed = BackupManifest::fromJson(**bytes, repo->locationOf(manifestName));
+        if (!parsed) {
+            return fail(
+                Error::failed(QStringLiteral("manifest damaged: %1").arg(parsed.error().message),
+                              kLeftAsItWas));
+        }
+        manifest = *parsed;
+        break;
     }
     if (!manifest) {
         BackupManifest adopted;
@@ -93,7 +77,7 @@ Result<BackupManifest> ManifestStore::update(const QString &fileName,
         if (repo->isLocal()) {
             holdsDump = QFileInfo::exists(repo->locationOf(fileName));
         } else if (const CopyRecord *c = manifest->copy(repo->name())) {
-            holdsDump = c->state != QLatin1String("missing") && c->state != QLatin1String("error");
+            holdsDump = c->state != CopyStatus::Missing && c->state != CopyStatus::Error;
         }
         if (!holdsDump)
             continue;

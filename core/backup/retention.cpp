@@ -1,10 +1,13 @@
 #include "retention.h"
 
 #include "backuprepository.h"
+#include "manifestlock.h"
 
 #include "core/base/duration.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 
 namespace ragdr::core {
 
@@ -20,6 +23,14 @@ QList<RetentionDecision> RetentionPlan::deletions() const
     return out;
 }
 
+QStringList RetentionPlan::deletionIds() const
+{
+    QStringList ids;
+    for (const RetentionDecision &d : deletions())
+        ids.append(d.id);
+    return ids;
+}
+
 QJsonObject RetentionPlan::toJson() const
 {
     QJsonArray items;
@@ -31,6 +42,7 @@ QJsonObject RetentionPlan::toJson() const
     }
     return {{QStringLiteral("region"), region},
             {QStringLiteral("decisions"), items},
+            {QStringLiteral("deletions"), QJsonArray::fromStringList(deletionIds())},
             {QStringLiteral("blockers"), QJsonArray::fromStringList(blockers)}};
 }
 
@@ -76,10 +88,30 @@ RetentionPlan Retention::plan(const RegionListing &listing,
     return plan;
 }
 
+QStringList Retention::differences(const RetentionPlan &fresh, const QStringList &confirmed)
+{
+    QStringList texts;
+    for (const RetentionDecision &d : fresh.decisions) {
+        if (!d.keep && !confirmed.contains(d.id))
+            texts.append(QStringLiteral("it would now also delete %1 (%2)").arg(d.id, d.reason));
+        else if (d.keep && confirmed.contains(d.id))
+            texts.append(QStringLiteral("it now keeps %1 (%2)").arg(d.id, d.reason));
+    }
+    for (const QString &id : confirmed) {
+        const bool listed = std::any_of(fresh.decisions.cbegin(),
+                                        fresh.decisions.cend(),
+                                        [&](const RetentionDecision &d) { return d.id == id; });
+        if (!listed)
+            texts.append(QStringLiteral("%1 is no longer listed").arg(id));
+    }
+    return texts;
+}
+
 OperationResult Retention::run(const Profile &profile,
                                const Region &region,
                                bool dryRun,
                                const QString &confirmation,
+                               const QStringList &confirmedIds,
                                const Progress &progress)
 {
     const QString untouched = QStringLiteral("no backup was deleted");
@@ -96,6 +128,17 @@ OperationResult Retention::run(const Profile &profile,
                                "--confirm %1")
                                .arg(region.name),
                            untouched));
+    }
+    // Applying holds the lock from the plan to the new "latest": no verification or backup can
+    // change which backup is the newest verified one in between.
+    std::unique_ptr<ManifestLock> lock;
+    if (!dryRun) {
+        auto locked = ManifestLock::acquire(region,
+                                            progress.cancelToken(),
+                                            [&](const QString &why) { progress.setStep(why); });
+        if (!locked)
+            return OperationResult::failure(locked.error().withUntouched(untouched));
+        lock = std::move(*locked);
     }
     progress.set(0.0, QStringLiteral("listing backups"));
     auto listing = BackupCatalog::list(profile, region, progress.cancelToken());
@@ -122,6 +165,15 @@ OperationResult Retention::run(const Profile &profile,
         r.untouched = untouched + QStringLiteral(" (dry run)");
         return r;
     }
+    evidence.insert(QStringLiteral("confirmed"), QJsonArray::fromStringList(confirmedIds));
+    if (const QStringList changed = differences(plan, confirmedIds); !changed.isEmpty()) {
+        return OperationResult::failure(
+            Error::refused(QStringLiteral("the retention plan differs from what was confirmed: "
+                                          "%1. Review the plan and confirm what it deletes now")
+                               .arg(changed.join(QStringLiteral("; "))),
+                           untouched),
+            evidence);
+    }
 
     QStringList deleted;
     QStringList problems;
@@ -135,6 +187,7 @@ OperationResult Retention::run(const Profile &profile,
         progress.set(double(i) / doomed.size(), QStringLiteral("deleting %1").arg(d.id));
         bool ok = true;
         for (const auto &repo : repos) {
+            // The dump first: a manifest without its dump is a leftover the next backup sweeps.
             for (const QString &name : {d.fileName,
                                         BackupNaming::kubernetesNameOf(d.fileName),
                                         BackupNaming::manifestNameOf(d.fileName)}) {
@@ -148,7 +201,11 @@ OperationResult Retention::run(const Profile &profile,
             deleted.append(d.id);
     }
     evidence.insert(QStringLiteral("deleted"), QJsonArray::fromStringList(deleted));
-    (void) BackupCatalog::relinkLatest(profile, region, CancelToken());
+    if (auto linked = BackupCatalog::relinkLatest(profile, region, *lock))
+        evidence.insert(QStringLiteral("latest"), *linked);
+    else
+        problems.append(linked.error().message);
+    lock.reset();
     const QString kept
         = QStringLiteral("%1 backups kept as they were").arg(plan.decisions.size() - doomed.size());
     if (progress.isCancelled()) {

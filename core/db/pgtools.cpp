@@ -2,12 +2,24 @@
 
 #include "core/base/childprocess.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QVersionNumber>
 
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
 namespace ragdr::core {
+
+namespace {
+
+// ragdr-pgpass-<pid>-XXXXXX: the pid tells a leftover from a file in use.
+const QString kPassFilePrefix = QStringLiteral("ragdr-pgpass-");
+
+} // namespace
 
 Result<QString> PgTools::locate(const QString &program)
 {
@@ -70,7 +82,9 @@ Result<std::unique_ptr<PgPassFile>> PgPassFile::create(const DatabaseConfig &db,
 {
     std::unique_ptr<PgPassFile> pass(new PgPassFile);
     pass->m_file = std::make_unique<QTemporaryFile>(QDir::tempPath()
-                                                    + QStringLiteral("/ragdr-pgpass-XXXXXX"));
+                                                    + QStringLiteral("/%1%2-XXXXXX")
+                                                          .arg(kPassFilePrefix)
+                                                          .arg(QCoreApplication::applicationPid()));
     if (!pass->m_file->open()) {
         return fail(
             Error::failed(QStringLiteral("cannot create a temporary password file in %1: %2")
@@ -88,6 +102,30 @@ Result<std::unique_ptr<PgPassFile>> PgPassFile::create(const DatabaseConfig &db,
 }
 
 PgPassFile::~PgPassFile() = default;
+
+QStringList PgPassFile::removeOrphans(QStringList *problems)
+{
+    QStringList removed;
+    const QDir temp(QDir::tempPath());
+    const uid_t self = ::geteuid();
+    for (const QFileInfo &f :
+         temp.entryInfoList({kPassFilePrefix + QStringLiteral("*")}, QDir::Files | QDir::Hidden)) {
+        bool numeric = false;
+        const qint64 pid = f.fileName()
+                               .mid(kPassFilePrefix.size())
+                               .section(QLatin1Char('-'), 0, 0)
+                               .toLongLong(&numeric);
+        if (!numeric || pid <= 0 || f.ownerId() != self)
+            continue;
+        if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+            continue; // its process still runs (or may: then the file is left alone)
+        if (QFile::remove(f.absoluteFilePath()))
+            removed.append(f.absoluteFilePath());
+        else if (problems)
+            problems->append(QStringLiteral("cannot remove %1").arg(f.absoluteFilePath()));
+    }
+    return removed;
+}
 
 QString PgPassFile::path() const
 {

@@ -46,6 +46,11 @@ public:
     // Escapes ':' and '\' as the pgpass format asks.
     static QByteArray escape(const QByteArray &field);
 
+    // Password files of this user that a ragdr process which is gone left behind (killed before
+    // it could remove them): removed, and their paths returned. Each file's name carries the pid
+    // of the process that made it; files of running processes are left alone.
+    static QStringList removeOrphans(QStringList *problems);
+
 private:
     PgPassFile() = default;
     std::unique_ptr<QTemporaryFile> m_file;

@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QUrl>
 
+#include <tuple>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -220,6 +221,55 @@ void forEachItem(const YAML::Node &list, const QString &path, const YAML::Mark &
         fn(list[i], QStringLiteral("%1[%2]").arg(path).arg(i));
 }
 
+// What a PostgreSQL tool or rclone would take for something other than a plain value: an option
+// ("-..."), a connection string ("host=... dbname=...", which pg_dump -d and libpq expand) or a
+// URI ("postgresql://..."). Empty when value is plain.
+QString optionLikeProblem(const QString &value, bool connectionString)
+{
+    if (value.startsWith(QLatin1Char('-')))
+        return QStringLiteral("starts with \"-\", so a tool would read it as an option");
+    if (!connectionString)
+        return {};
+    if (value.contains(QLatin1Char('=')))
+        return QStringLiteral("contains \"=\", so libpq would read it as a connection string");
+    if (value.contains(QLatin1String("://")))
+        return QStringLiteral("is a URI, so libpq would read it as a connection string");
+    return {};
+}
+
+// rclone reads "remote,key=value:path" and ":backend,...:path" as connection strings that
+// carry their own settings (and can carry secrets in argv); the profile names a remote from
+// rclone's configuration instead.
+QString rcloneLocationProblem(const QString &location)
+{
+    if (location.startsWith(QLatin1Char('-')))
+        return QStringLiteral("starts with \"-\", so rclone would read it as an option");
+    if (location.contains(QLatin1String("://")))
+        return QStringLiteral("is a URI; expected REMOTE:PATH with a remote from rclone's "
+                              "configuration");
+    const QString remote = location.section(QLatin1Char(':'), 0, 0);
+    if (location.startsWith(QLatin1Char(':')) || remote.contains(QLatin1Char(','))
+        || remote.contains(QLatin1Char('='))) {
+        return QStringLiteral("is an rclone connection string; expected REMOTE:PATH with a remote "
+                              "from rclone's configuration");
+    }
+    return {};
+}
+
+// Where a repository really is, so that two spellings of one place compare equal.
+QString repositoryKey(const RepositoryConfig &repo)
+{
+    if (repo.kind == RepositoryConfig::Kind::Local) {
+        const QString canonical = QFileInfo(repo.location).canonicalFilePath();
+        return QStringLiteral("local:") + (canonical.isEmpty() ? repo.location : canonical);
+    }
+    const QString remote = repo.location.section(QLatin1Char(':'), 0, 0);
+    QString path = QDir::cleanPath(repo.location.section(QLatin1Char(':'), 1));
+    if (path == QLatin1String("."))
+        path.clear();
+    return QStringLiteral("rclone:%1:%2:%3").arg(repo.rcloneConfig, remote, path);
+}
+
 class Parser final
 {
 public:
@@ -263,6 +313,7 @@ public:
                     });
         if (p.regions.isEmpty())
             failAt(top.mark(), QStringLiteral("regions: at least one region is needed"));
+        checkRepositoriesApart();
         if (top.has(QStringLiteral("deployments"))) {
             forEachItem(top.node(QStringLiteral("deployments")),
                         QStringLiteral("deployments"),
@@ -308,6 +359,24 @@ public:
     }
 
 private:
+    // Each repository is one region's: a backup in it counts for that region alone, and
+    // retention and "latest" there see only that region's backups.
+    void checkRepositoriesApart() const
+    {
+        QHash<QString, const SeenRepository *> first;
+        for (const SeenRepository &seen : m_repositories) {
+            const auto it = first.constFind(seen.key);
+            if (it == first.cend()) {
+                first.insert(seen.key, &seen);
+                continue;
+            }
+            failAt(seen.mark,
+                   QStringLiteral("%1: %2 is also %3; two repositories never share a location, or "
+                                  "each would list, verify and delete the other's backups")
+                       .arg(seen.path, seen.location, (*it)->path));
+        }
+    }
+
     QString resolvePath(const QString &path) const
     {
         QString expanded = path;
@@ -358,6 +427,21 @@ private:
                              {});
         db.connectTimeoutSecs
             = m.optionalInteger(QStringLiteral("connect_timeout"), 1, 600).value_or(10);
+        for (const auto &[key, value, connectionString] :
+             {std::tuple{QStringLiteral("host"), db.host, true},
+              std::tuple{QStringLiteral("name"), db.name, true},
+              std::tuple{QStringLiteral("user"), db.user, false}}) {
+            if (const QString problem = optionLikeProblem(value, connectionString);
+                !problem.isEmpty()) {
+                failAt(m.node(key).Mark(),
+                       QStringLiteral("%1: \"%2\" %3; expected a plain %4")
+                           .arg(m.path(key),
+                                value,
+                                problem,
+                                key == QLatin1String("name") ? QStringLiteral("database name")
+                                                             : key));
+            }
+        }
         if (m.has(QStringLiteral("password")))
             db.password = parseSecret(m.node(QStringLiteral("password")),
                                       m.path(QStringLiteral("password")),
@@ -392,9 +476,15 @@ private:
                        QStringLiteral("%1.rclone: expected REMOTE:PATH, found \"%2\"")
                            .arg(path, repo.location));
             }
+            if (const QString problem = rcloneLocationProblem(repo.location); !problem.isEmpty()) {
+                failAt(m.node(QStringLiteral("rclone")).Mark(),
+                       QStringLiteral("%1.rclone: \"%2\" %3").arg(path, repo.location, problem));
+            }
         }
         if (m.has(QStringLiteral("rclone_config")))
             repo.rcloneConfig = resolvePath(m.string(QStringLiteral("rclone_config")));
+        const QString key = local ? QStringLiteral("path") : QStringLiteral("rclone");
+        m_repositories.append({repositoryKey(repo), m.path(key), repo.location, m.node(key).Mark()});
         m.finish();
         return repo;
     }
@@ -614,7 +704,16 @@ private:
         m.finish();
     }
 
+    struct SeenRepository
+    {
+        QString key;
+        QString path; // "regions[1].repositories[0].path"
+        QString location;
+        YAML::Mark mark;
+    };
+
     QString m_baseDir;
+    QList<SeenRepository> m_repositories; // every repository of every region, in profile order
 };
 
 } // namespace

@@ -125,3 +125,54 @@ TEST_F(CliTest, ABadProfileIsReportedWithLineAndColumn)
     EXPECT_TRUE(r.err.contains(m_profile + QStringLiteral(":"))) << qPrintable(r.err);
     EXPECT_TRUE(r.err.contains(QStringLiteral("unknown key \"surprise\""))) << qPrintable(r.err);
 }
+
+TEST_F(CliTest, RetentionDeletesExactlyTheBackupsTheScriptNames)
+{
+    // keep_last 1 and no age rule, so that two backups leave one to delete.
+    QFile file(m_profile);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    QByteArray yaml = file.readAll();
+    file.close();
+    yaml.replace("    keep_last: 7\n", "    keep_last: 1\n");
+    yaml.replace("    max_age: 14d\n", "");
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(yaml);
+    file.close();
+    for (int i = 0; i < 2; ++i)
+        ASSERT_EQ(runRagdr(with({QStringLiteral("backup")})).exitCode, 0);
+
+    // What a script does: the dry run's "deletions", handed back with --delete.
+    const CliRun plan = runRagdr(with({QStringLiteral("retention"), QStringLiteral("--json")}));
+    ASSERT_EQ(plan.exitCode, 0) << qPrintable(plan.err);
+    QStringList deletions;
+    for (const QJsonValue &id : plan.json()
+                                    .value(QStringLiteral("evidence"))
+                                    .toObject()
+                                    .value(QStringLiteral("plan"))
+                                    .toObject()
+                                    .value(QStringLiteral("deletions"))
+                                    .toArray())
+        deletions.append(id.toString());
+    ASSERT_EQ(deletions.size(), 1);
+    // A person reads how to apply it.
+    const CliRun shown = runRagdr(with({QStringLiteral("retention")}));
+    EXPECT_TRUE(shown.err.contains(
+        QStringLiteral("retention --apply --confirm drill --delete %1").arg(deletions.first())))
+        << qPrintable(shown.err);
+
+    const QStringList apply{QStringLiteral("retention"),
+                            QStringLiteral("--apply"),
+                            QStringLiteral("--confirm"),
+                            QStringLiteral("drill")};
+    const CliRun unnamed = runRagdr(with(apply));
+    EXPECT_EQ(unnamed.exitCode, 3) << "applied without naming what it deletes";
+    EXPECT_TRUE(
+        unnamed.err.contains(QStringLiteral("it would now also delete %1").arg(deletions.first())))
+        << qPrintable(unnamed.err);
+    const CliRun applied = runRagdr(
+        with(apply + QStringList{QStringLiteral("--delete"), deletions.first()}));
+    EXPECT_EQ(applied.exitCode, 0) << qPrintable(applied.err);
+    EXPECT_TRUE(applied.out.contains(
+        QStringLiteral("retention deleted 1 backups in drill: %1").arg(deletions.first())))
+        << qPrintable(applied.out);
+}

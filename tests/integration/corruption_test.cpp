@@ -81,6 +81,17 @@ protected:
     QString dump() const { return m_dir->path() + QStringLiteral("/primary/") + m_fileName; }
     QString mirrorDump() const { return m_dir->path() + QStringLiteral("/mirror/") + m_fileName; }
     QString manifest() const { return dump() + QStringLiteral(".manifest.json"); }
+    // Changes what the primary manifest records, as a bad disk or a person could.
+    void editManifest(const std::function<void(BackupManifest &)> &edit) const
+    {
+        QFile f(manifest());
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        auto m = BackupManifest::fromJson(f.readAll(), manifest());
+        f.close();
+        ASSERT_TRUE(m.has_value());
+        edit(*m);
+        ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
+    }
     qint64 size() const { return QFileInfo(dump()).size(); }
     // As if the runbook's plain pg_dump had made it: no manifest, no copy elsewhere.
     void makeRunbookStyle() const
@@ -260,7 +271,8 @@ TEST_F(CorruptionTest, AMissingManifestIsSaidAndTheDumpIsAdopted)
         << qPrintable(r.message);
     EXPECT_TRUE(r.message.contains(QStringLiteral("counts: no manifest with row counts")))
         << qPrintable(r.message);
-    EXPECT_EQ(checkStatus(r, QStringLiteral("similarity")), QStringLiteral("passed"));
+    // Nothing recorded the probes' neighbours when this dump was made: nothing to compare.
+    EXPECT_EQ(checkStatus(r, QStringLiteral("similarity")), QStringLiteral("skipped"));
 
     // From now on the dump has a manifest that remembers what it looked like.
     const RegionListing after = listRegion(m_profile);
@@ -302,19 +314,55 @@ TEST_F(CorruptionTest, AMirrorCopyOfTheWrongSizeShowsWithoutVerifying)
 TEST_F(CorruptionTest, DeepVerificationComparesTheRestoreWithTheManifest)
 {
     use(s_default);
-    QFile f(manifest());
-    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-    auto m = BackupManifest::fromJson(f.readAll(), manifest());
-    f.close();
-    ASSERT_TRUE(m.has_value());
-    for (TableCount &t : m->facts.tables) {
-        if (t.name == QLatin1String("chunks"))
-            t.rows += 1;
-    }
-    ASSERT_TRUE(files::writeAtomically(manifest(), m->toJson()).has_value());
+    editManifest([](BackupManifest &m) {
+        for (TableCount &t : m.facts.tables) {
+            if (t.name == QLatin1String("chunks"))
+                t.rows += 1;
+        }
+    });
     EXPECT_TRUE(verify(VerifyLevel::Full).ok()) << "the file itself is intact";
     expectCorrupt(verify(VerifyLevel::Deep),
                   QStringLiteral("public.chunks: 801 rows in the manifest, 800 after restore"));
+}
+
+TEST_F(CorruptionTest, DeepVerificationComparesContentHashesAndProbeNeighbours)
+{
+    use(s_default);
+    editManifest([](BackupManifest &m) {
+        for (TableCount &t : m.facts.tables) {
+            if (t.name == QLatin1String("chunks"))
+                t.contentHash = QString(32, QLatin1Char('0'));
+        }
+    });
+    OperationResult r = verify(VerifyLevel::Deep);
+    expectCorrupt(r, QStringLiteral("public.chunks: the same 800 rows, but other content"));
+    EXPECT_EQ(checkStatus(r, QStringLiteral("content")), QStringLiteral("failed"));
+    EXPECT_EQ(checkStatus(r, QStringLiteral("counts")), QStringLiteral("passed"));
+
+    use(s_default);
+    QString probeKey;
+    editManifest([&](BackupManifest &m) {
+        SimilarityProbe &p = m.facts.rag->probes.last();
+        probeKey = p.probeKey;
+        std::reverse(p.topKeys.begin(), p.topKeys.end());
+    });
+    r = verify(VerifyLevel::Deep);
+    expectCorrupt(r, QStringLiteral("similarity probe %1: nearest neighbours").arg(probeKey));
+    EXPECT_EQ(checkStatus(r, QStringLiteral("similarity")), QStringLiteral("failed"));
+    EXPECT_EQ(checkStatus(r, QStringLiteral("content")), QStringLiteral("passed"));
+}
+
+TEST_F(CorruptionTest, ABackupCountsForTheRegionItsManifestNames)
+{
+    use(s_default);
+    editManifest([](BackupManifest &m) { m.region = QStringLiteral("elsewhere"); });
+    // Not this region's: not listed, not verified good here, not what "latest" may point at.
+    const RegionListing listing = listRegion(m_profile);
+    EXPECT_TRUE(listing.entries.isEmpty());
+    EXPECT_EQ(listing.otherRegions,
+              QStringList{
+                  QStringLiteral("%1 (its manifest names region elsewhere)").arg(m_fileName)});
+    EXPECT_EQ(listing.newestVerified(), nullptr);
 }
 
 TEST_F(CorruptionTest, LatestMovesToTheNewestGoodBackup)

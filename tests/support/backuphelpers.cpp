@@ -2,10 +2,16 @@
 
 #include "wait.h"
 
+#include "testdatabase.h"
+#include "testsandbox.h"
+
 #include "core/backup/backupoperations.h"
+#include "core/base/childprocess.h"
+#include "core/db/pgtools.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -40,6 +46,54 @@ OperationResult runBackup(Workspace &ws, const QString &region)
 OperationResult runVerify(Workspace &ws, const QString &key, VerifyLevel level)
 {
     return await(BackupOperations::verify(ws.runner(), ws.profile(), {}, key, level));
+}
+
+OperationResult runRetention(Workspace &ws, bool dryRun, const QStringList &confirmed)
+{
+    return await(BackupOperations::retention(ws.runner(),
+                                             ws.profile(),
+                                             {},
+                                             dryRun,
+                                             dryRun ? QString() : ws.profile().regions.first().name,
+                                             confirmed));
+}
+
+QStringList planDeletions(const OperationResult &retention)
+{
+    QStringList ids;
+    for (const QJsonValue &id : retention.evidence.value(QStringLiteral("plan"))
+                                    .toObject()
+                                    .value(QStringLiteral("deletions"))
+                                    .toArray())
+        ids.append(id.toString());
+    return ids;
+}
+
+QString restoreInto(const TestDatabase &target,
+                    const DatabaseConfig &server,
+                    const QString &dump,
+                    const QStringList &options)
+{
+    auto session = target.connect();
+    if (auto emptied = session->execute(QStringLiteral(
+            "DROP TABLE embeddings, chunks, documents; DROP FUNCTION drill_noise(bigint)"));
+        !emptied)
+        return emptied.error().message;
+    DatabaseConfig config = server;
+    config.name = target.name();
+    auto pass = PgPassFile::create(config, TestSandbox::shared().appPassword());
+    if (!pass)
+        return pass.error().message;
+    ChildSpec spec;
+    spec.program = PgTools::locate(QStringLiteral("pg_restore")).value_or(QString());
+    // runbook §4.1: pg_restore -h <host> -U <user> -d <database> "/backups/rag_backup_latest.dump"
+    spec.arguments = PgTools::connectionArguments(config);
+    spec.arguments << QStringLiteral("-d") << target.name() << options << dump;
+    spec.environment = PgPassFile::environmentFor(config, pass->get());
+    auto restored = ChildProcess::run(spec, CancelToken());
+    if (!restored)
+        return restored.error().message;
+    return restored->succeeded() ? QString() : restored->failureText(QStringLiteral("pg_restore"));
 }
 
 RegionListing listRegion(const Profile &profile)

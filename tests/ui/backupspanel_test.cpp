@@ -473,7 +473,7 @@ TEST(BackupTableModel, UpdatesInPlaceUnderTheModelTester)
         e.createdAt = QDateTime::currentDateTimeUtc();
         core::BackupManifest m;
         core::VerificationRecord v;
-        v.result = result;
+        v.result = core::resultFromName(result);
         m.verifications.append(v);
         e.manifest = m;
         return e;

@@ -46,7 +46,12 @@ TEST(Profile, RunbookProfileCarriesTheRunbookValues)
     EXPECT_EQ(p->backup.latestName, QStringLiteral("rag_backup_latest.dump"));
     ASSERT_GE(p->regions.size(), 1);
     EXPECT_EQ(p->regions.first().kube.ns, QStringLiteral("rag-prod"));
-    EXPECT_EQ(p->regions.first().primaryRepository().location, QStringLiteral("/backups"));
+    // runbook §3.1's /backups, one directory per region under it.
+    EXPECT_EQ(p->regions.first().primaryRepository().location,
+              QStringLiteral("/backups/us-central1"));
+    ASSERT_EQ(p->regions.size(), 2);
+    EXPECT_EQ(p->regions.at(1).primaryRepository().location,
+              QStringLiteral("/backups/europe-west1"));
     EXPECT_EQ(p->regions.first().database.password.source, SecretRef::Source::Keychain);
     ASSERT_EQ(p->deployments.size(), 2);
     EXPECT_EQ(p->deployments.at(0).name, QStringLiteral("rag-api"));
@@ -165,4 +170,105 @@ TEST(Profile, MissingFileIsBadInput)
     ASSERT_FALSE(p.has_value());
     EXPECT_EQ(p.error().kind, Error::Kind::BadInput);
     EXPECT_TRUE(p.error().message.contains(QStringLiteral("/nonexistent/ragdr.yaml")));
+}
+
+namespace {
+
+// A second region, eu2, after minimal()'s eu, with repositories of its own unless told.
+QByteArray twoRegions(const QByteArray &secondRepositories)
+{
+    return minimal("  - name: eu2\n"
+                   "    kube: {context: c2, namespace: rag-prod}\n"
+                   "    database: {host: db2, name: rag, user: rag_app}\n"
+                   "    repositories:\n"
+                   + secondRepositories);
+}
+
+} // namespace
+
+TEST(Profile, TwoRegionsNeverShareARepository)
+{
+    // Line 17 column 9 is the second region's primary path: where the clash is.
+    EXPECT_EQ(errorOf(twoRegions("      - {name: primary, path: /backups/}\n")),
+              kPath
+                  + QStringLiteral(":16:31: regions[1].repositories[0].path: /backups is also "
+                                   "regions[0].repositories[0].path; two repositories never share "
+                                   "a location, or each would list, verify and delete the "
+                                   "other's backups"));
+    // Spelled another way, it is still the same place; an rclone remote likewise.
+    EXPECT_TRUE(errorOf(twoRegions("      - {name: primary, path: /backups/../backups}\n"))
+                    .contains(QStringLiteral("regions[1].repositories[0].path: /backups is also")));
+    QByteArray mirrors = minimal("      - {name: offsite, rclone: \"gcs:rag/eu\"}\n"
+                                 "  - name: eu2\n"
+                                 "    kube: {context: c2, namespace: rag-prod}\n"
+                                 "    database: {host: db2, name: rag, user: rag_app}\n"
+                                 "    repositories:\n"
+                                 "      - {name: primary, path: /backups/eu2}\n"
+                                 "      - {name: offsite, rclone: \"gcs:rag/eu/\"}\n");
+    EXPECT_TRUE(errorOf(mirrors).contains(
+        QStringLiteral("regions[1].repositories[1].rclone: gcs:rag/eu/ is also "
+                       "regions[0].repositories[1].rclone")))
+        << qPrintable(errorOf(mirrors));
+    // Directories of their own are fine.
+    auto p = ProfileLoader::loadText(twoRegions("      - {name: primary, path: /backups/eu2}\n"),
+                                     kPath);
+    EXPECT_TRUE(p.has_value()) << qPrintable(p.error().message);
+}
+
+TEST(Profile, ValuesToolsWouldReadAsOptionsOrConnectionStringsAreRejected)
+{
+    struct Case
+    {
+        QByteArray from;
+        QByteArray to;
+        QString expected;
+    };
+    const QList<Case> cases{
+        {"      name: rag\n",
+         "      name: \"-frag\"\n",
+         QStringLiteral(":8:13: regions[0].database.name: \"-frag\" starts with \"-\", so a tool "
+                        "would read it as an option; expected a plain database name")},
+        {"      name: rag\n",
+         "      name: \"host=evil dbname=rag\"\n",
+         QStringLiteral(":8:13: regions[0].database.name: \"host=evil dbname=rag\" contains \"=\", "
+                        "so libpq would read it as a connection string")},
+        {"      name: rag\n",
+         "      name: \"postgresql://evil/rag\"\n",
+         QStringLiteral("regions[0].database.name: \"postgresql://evil/rag\" is a URI, so libpq "
+                        "would read it as a connection string")},
+        {"      host: db\n",
+         "      host: \"-oProxyCommand\"\n",
+         QStringLiteral(":7:13: regions[0].database.host: \"-oProxyCommand\" starts with \"-\"")},
+        {"      host: db\n",
+         "      host: \"db sslmode=disable\"\n",
+         QStringLiteral("regions[0].database.host: \"db sslmode=disable\" contains \"=\"")},
+        {"      user: rag_app\n",
+         "      user: \"--help\"\n",
+         QStringLiteral(":9:13: regions[0].database.user: \"--help\" starts with \"-\"")},
+        {"      - {name: primary, path: /backups}\n",
+         "      - {name: primary, path: /backups}\n      - {name: m, rclone: \"--config=/x:y\"}\n",
+         QStringLiteral(
+             "regions[0].repositories[1].rclone: \"--config=/x:y\" starts with \"-\", so "
+             "rclone would read it as an option")},
+        {"      - {name: primary, path: /backups}\n",
+         "      - {name: primary, path: /backups}\n"
+         "      - {name: m, rclone: \":s3,access_key_id=AK:bucket\"}\n",
+         QStringLiteral("regions[0].repositories[1].rclone: \":s3,access_key_id=AK:bucket\" is an "
+                        "rclone connection string")},
+        {"      - {name: primary, path: /backups}\n",
+         "      - {name: primary, path: /backups}\n      - {name: m, rclone: \"s3://bucket/x\"}\n",
+         QStringLiteral("regions[0].repositories[1].rclone: \"s3://bucket/x\" is a URI")},
+    };
+    for (const Case &c : cases) {
+        QByteArray yaml = minimal();
+        yaml.replace(c.from, c.to);
+        const QString e = errorOf(yaml);
+        EXPECT_TRUE(e.contains(c.expected))
+            << qPrintable(e) << "\nexpected: " << qPrintable(c.expected);
+        EXPECT_TRUE(e.startsWith(kPath + QLatin1Char(':'))) << qPrintable(e);
+    }
+    // The same error for the server deep verification restores into.
+    EXPECT_TRUE(
+        errorOf(minimal("    verify_database: {host: v, name: \"-x\", user: u}\n"))
+            .contains(QStringLiteral("regions[0].verify_database.name: \"-x\" starts with")));
 }

@@ -19,7 +19,7 @@ BackupEntry entry(int daysOld, const QString &result)
     BackupManifest m;
     if (!result.isEmpty()) {
         VerificationRecord v;
-        v.result = result;
+        v.result = resultFromName(result);
         m.verifications.append(v);
     }
     e.manifest = m;
@@ -122,4 +122,31 @@ TEST(Retention, TheLatestLinkTargetIsKept)
     l.entries[2].isLatest = true;
     EXPECT_EQ(deleted(Retention::plan(l, policy, kNow)),
               QStringList{QStringLiteral("rag_backup_2026-11-23")});
+}
+
+TEST(Retention, APlanThatDiffersFromTheConfirmedOneSaysHow)
+{
+    RetentionPolicy policy;
+    policy.keepLast = 1;
+    const RetentionPlan plan = Retention::plan(listing({QStringLiteral("passed"),
+                                                        QStringLiteral("passed"),
+                                                        QStringLiteral("passed")}),
+                                               policy,
+                                               kNow);
+    EXPECT_EQ(plan.deletionIds(),
+              (QStringList{QStringLiteral("rag_backup_2026-11-23"),
+                           QStringLiteral("rag_backup_2026-11-22")}));
+    EXPECT_TRUE(Retention::differences(plan, plan.deletionIds()).isEmpty());
+    // Confirmed when the plan deleted less, and something that has gone since.
+    EXPECT_EQ(Retention::differences(plan,
+                                     {QStringLiteral("rag_backup_2026-11-22"),
+                                      QStringLiteral("rag_backup_2026-11-24"),
+                                      QStringLiteral("rag_backup_2026-11-01")}),
+              (QStringList{QStringLiteral("it now keeps rag_backup_2026-11-24 (the newest verified "
+                                          "backup is always kept)"),
+                           QStringLiteral("it would now also delete rag_backup_2026-11-23 (not "
+                                          "among the newest 1)"),
+                           QStringLiteral("rag_backup_2026-11-01 is no longer listed")}));
+    // Nothing confirmed, while the plan deletes: that differs too.
+    EXPECT_EQ(Retention::differences(plan, {}).size(), 2);
 }

@@ -35,7 +35,7 @@ ManifestDialog::ManifestDialog(const core::BackupEntry &entry, QWidget *parent)
             checks->insertRow(row);
             const QStringList cells{v->at.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                                     core::levelName(v->level),
-                                    v->result,
+                                    core::resultName(v->result),
                                     check.value(QStringLiteral("name")).toString(),
                                     QStringLiteral("%1: %2")
                                         .arg(check.value(QStringLiteral("status")).toString(),

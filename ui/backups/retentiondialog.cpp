@@ -28,6 +28,8 @@ RetentionDialog::RetentionDialog(core::Workspace *workspace, QString region, QWi
     setObjectName(QStringLiteral("retentionDialog"));
     setWindowTitle(tr("Retention in %1").arg(m_region));
     resize(760, 480);
+    m_plan->setObjectName(QStringLiteral("retentionPlan"));
+    m_summary->setObjectName(QStringLiteral("retentionSummary"));
     m_plan->setColumnCount(3);
     m_plan->setHorizontalHeaderLabels({tr("Backup"), tr("Action"), tr("Why")});
     m_plan->horizontalHeader()->setStretchLastSection(true);
@@ -43,7 +45,7 @@ RetentionDialog::RetentionDialog(core::Workspace *workspace, QString region, QWi
     buttons->addButton(m_delete, QDialogButtonBox::DestructiveRole);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_confirm, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_delete->setEnabled(m_deletions > 0 && text == m_region);
+        m_delete->setEnabled(!m_shown.isEmpty() && text == m_region);
     });
     connect(m_delete, &QPushButton::clicked, this, &RetentionDialog::apply);
 
@@ -66,13 +68,14 @@ void RetentionDialog::showPlan(const core::OperationResult &result)
     const QJsonObject plan = result.evidence.value(QStringLiteral("plan")).toObject();
     const QJsonArray decisions = plan.value(QStringLiteral("decisions")).toArray();
     m_plan->setRowCount(0);
-    m_deletions = 0;
+    m_shown.clear();
+    for (const QJsonValue &id : plan.value(QStringLiteral("deletions")).toArray())
+        m_shown.append(id.toString());
     for (const QJsonValue &v : decisions) {
         const QJsonObject d = v.toObject();
         const int row = m_plan->rowCount();
         m_plan->insertRow(row);
         const bool doomed = d.value(QStringLiteral("action")).toString() == QLatin1String("delete");
-        m_deletions += doomed ? 1 : 0;
         const QStringList cells{d.value(QStringLiteral("backup")).toString(),
                                 d.value(QStringLiteral("action")).toString(),
                                 d.value(QStringLiteral("reason")).toString()};
@@ -84,17 +87,29 @@ void RetentionDialog::showPlan(const core::OperationResult &result)
         }
     }
     m_plan->resizeColumnsToContents();
+    m_confirm->clear();
+    if (!result.ok() && result.errorKind == core::Error::Kind::Refused
+        && result.evidence.contains(QStringLiteral("confirmed"))) {
+        // Refused because the plan changed: this is the new one, to be confirmed again.
+        QString why = result.message;
+        why[0] = why.at(0).toUpper();
+        m_summary->setText(tr("%1.\nNothing was deleted. This is the plan now.").arg(why));
+        m_confirm->setEnabled(!m_shown.isEmpty() && !m_workspace->profile().readOnly);
+        return;
+    }
     if (!result.ok()) {
         m_summary->setText(result.message);
+        m_shown.clear();
         return;
     }
     m_summary->setText(
-        m_deletions == 0 ? tr("Retention keeps every backup in %1.").arg(m_region)
-                         : tr("%1 backups would be deleted from every repository of %2, with their "
-                              "manifests. The newest verified backup is always kept.")
-                               .arg(m_deletions)
-                               .arg(m_region));
-    m_confirm->setEnabled(m_deletions > 0 && !m_workspace->profile().readOnly);
+        m_shown.isEmpty()
+            ? tr("Retention keeps every backup in %1.").arg(m_region)
+            : tr("%1 backups would be deleted from every repository of %2, with their manifests. "
+                 "The newest verified backup is always kept.")
+                  .arg(m_shown.size())
+                  .arg(m_region));
+    m_confirm->setEnabled(!m_shown.isEmpty() && !m_workspace->profile().readOnly);
 }
 
 void RetentionDialog::apply()
@@ -105,11 +120,15 @@ void RetentionDialog::apply()
                                                             m_workspace->profile(),
                                                             m_region,
                                                             false,
-                                                            m_confirm->text());
+                                                            m_confirm->text(),
+                                                            m_shown);
     connect(op, &core::Operation::finished, this, [this](const core::OperationResult &r) {
-        m_summary->setText(r.message);
-        if (r.ok())
+        if (r.ok()) {
+            m_summary->setText(r.message);
             accept();
+            return;
+        }
+        showPlan(r);
     });
 }
 

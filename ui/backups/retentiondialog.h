@@ -16,8 +16,9 @@ struct OperationResult;
 
 namespace ragdr::ui {
 
-// Shows what the profile's retention would delete (a dry run) and deletes it only after the
-// commander types the region's name.
+// Shows what the profile's retention would delete (a dry run) and, after the commander types the
+// region's name, deletes exactly the backups shown: if the plan changed meanwhile, nothing is
+// deleted and the dialog shows the new plan, to be confirmed again.
 class RetentionDialog final : public QDialog
 {
     Q_OBJECT
@@ -36,7 +37,7 @@ private:
     QLabel *m_summary;
     QLineEdit *m_confirm;
     QPushButton *m_delete;
-    int m_deletions = 0;
+    QStringList m_shown; // the deletions of the plan on screen: what Delete confirms
 };
 
 } // namespace ragdr::ui
