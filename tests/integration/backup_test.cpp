@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 
 #include <csignal>
@@ -576,6 +577,13 @@ TEST_F(BackupTest, ACancelAfterTheBackupIsInPlaceIsReportedAsWhatHappened)
 
 TEST_F(BackupTest, WhatAKilledRunLeftIsSweptByTheNextBackup)
 {
+    // Every backup sweeps the password files of gone processes from the temporary directory: a
+    // private one, so that a backup of another test running beside this one cannot sweep the
+    // file planted here first.
+    ASSERT_TRUE(QDir().mkpath(m_dir->filePath(QStringLiteral("tmp"))));
+    const QByteArray oldTmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", m_dir->filePath(QStringLiteral("tmp")).toLocal8Bit());
+    const auto restoreTmp = qScopeGuard([&] { qputenv("TMPDIR", oldTmp); });
     TestDatabase db(100);
     auto ws = workspace(db.use(m_profile));
     auto write = [](const QString &path, const QByteArray &data = "x") {
