@@ -21,6 +21,14 @@ Backups
   verify ID|latest [--level L]    verify a backup: quick, full (default) or deep
   retention [--apply --confirm REGION]
                                   show (or apply) what the retention policy deletes
+Restore
+  restore ID|latest --confirm DBNAME [--plan] [--jobs N] [--disrupted-at TIME]
+                                  verified restore: staging, verify, swap, apps back, post-checks
+  rollback --confirm DBNAME [--to NAME] [--plan]
+                                  swap the database kept by the last restore back in
+  restores [--cleanup ID]         restores with RTO/RPO, kept databases; clean up an interrupted one
+  discard-pre-restore NAME --confirm NAME
+                                  drop a database kept for a rollback
 Cluster
   pods [--selector SEL]           the pods of the profile's deployments, as kubectl shows them
   deployments                     the profile's deployments and their rollout state
@@ -63,6 +71,21 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("tail"), QStringLiteral("Lines."), QStringLiteral("N")},
         {QStringLiteral("timestamps"), QStringLiteral("Show timestamps.")},
         {QStringLiteral("for"), QStringLiteral("Object."), QStringLiteral("KIND/NAME")},
+        {QStringLiteral("plan"), QStringLiteral("Show the plan; do nothing.")},
+        {QStringLiteral("jobs"), QStringLiteral("pg_restore jobs."), QStringLiteral("N")},
+        {QStringLiteral("disrupted-at"),
+         QStringLiteral("When the disruption started (UTC)."),
+         QStringLiteral("TIME")},
+        {QStringLiteral("to"),
+         QStringLiteral("The kept database to roll back to."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("cleanup"),
+         QStringLiteral("Clean up after an interrupted restore."),
+         QStringLiteral("ID")},
+        // Used by the console, which starts the restore as a process of its own.
+        {QStringLiteral("restore-id"), QStringLiteral("State file id."), QStringLiteral("ID")},
+        {QStringLiteral("step-mode"), QStringLiteral("Wait for the console before each step.")},
+        {QStringLiteral("apps-stopped"), QStringLiteral("The apps are stopped (no cluster).")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
         {QStringLiteral("version"), QStringLiteral("Version.")},
     };
@@ -99,6 +122,10 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("logs"), logsCommand},
         {QStringLiteral("events"), eventsCommand},
         {QStringLiteral("export-manifests"), exportManifestsCommand},
+        {QStringLiteral("restore"), restoreCommand},
+        {QStringLiteral("rollback"), rollbackCommand},
+        {QStringLiteral("restores"), restoresCommand},
+        {QStringLiteral("discard-pre-restore"), discardPreRestoreCommand},
     };
     const CliCommand command = commands.value(args.constFirst());
     if (!command)

@@ -52,5 +52,9 @@ int rolloutStatusCommand(const CliContext &c);
 int logsCommand(const CliContext &c);
 int eventsCommand(const CliContext &c);
 int exportManifestsCommand(const CliContext &c);
+int restoreCommand(const CliContext &c);
+int rollbackCommand(const CliContext &c);
+int restoresCommand(const CliContext &c);
+int discardPreRestoreCommand(const CliContext &c);
 
 } // namespace ragdr::cli
