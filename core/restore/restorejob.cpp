@@ -1,5 +1,6 @@
 #include "restorejob.h"
 
+#include "deploymentfanout.h"
 #include "restorelock.h"
 #include "restoreplan.h"
 
@@ -299,7 +300,7 @@ Status RestoreJob::common(const Progress &progress)
         auto connection = m_kube->forRegion(m_region.name);
         if (!connection)
             return fail(connection.error().withUntouched(untouched));
-        m_api = std::make_unique<KubeApi>(*connection);
+        m_connection = *connection;
     }
     return {};
 }
@@ -307,13 +308,14 @@ Status RestoreJob::common(const Progress &progress)
 Status RestoreJob::checkCluster(const Progress &progress)
 {
     const QString untouched = QStringLiteral("nothing: the restore did not start");
-    if (!m_api) {
+    if (!m_connection) {
         m_warnings.append(QStringLiteral("the profile names no deployments for region %1: stop "
                                          "what uses %2 yourself when the restore asks")
                               .arg(m_region.name, m_region.database.name));
         return {};
     }
-    DeploymentActions actions(*m_api);
+    KubeApi api(m_connection);
+    DeploymentActions actions(api);
     for (const DeploymentSpec &d : m_profile.deployments) {
         progress.setStep(QStringLiteral("asking whether %1 may be scaled").arg(d.name));
         for (const auto &[verb, sub] : {std::pair{QStringLiteral("update"), QStringLiteral("scale")},
@@ -338,9 +340,9 @@ Status RestoreJob::checkCluster(const Progress &progress)
                                    untouched));
             }
         }
-        auto scale = m_api->json(KubeRequest::get(kubepaths::scale(m_region.kube.ns, d.name)),
-                                 progress.cancelToken(),
-                                 QStringLiteral("reading the scale of %1").arg(d.name));
+        auto scale = api.json(KubeRequest::get(kubepaths::scale(m_region.kube.ns, d.name)),
+                              progress.cancelToken(),
+                              QStringLiteral("reading the scale of %1").arg(d.name));
         if (!scale)
             return fail(scale.error().withUntouched(untouched));
         m_replicas.insert(d.name,
@@ -783,13 +785,15 @@ Status RestoreJob::verifyStaging(const Progress &progress)
     return {};
 }
 
-Status RestoreJob::waitPodsGone(const DeploymentSpec &deployment, const Progress &progress)
+Status RestoreJob::waitPodsGone(KubeApi &api,
+                                const DeploymentSpec &deployment,
+                                const Progress &progress) const
 {
     QDeadlineTimer deadline(std::chrono::seconds{m_profile.restore.scaleTimeoutSecs});
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("labelSelector"), deployment.selector);
     for (;;) {
-        auto pods = m_api->list(kubepaths::pods(m_region.kube.ns), query, progress.cancelToken());
+        auto pods = api.list(kubepaths::pods(m_region.kube.ns), query, progress.cancelToken());
         if (!pods)
             return fail(pods.error());
         if (pods->isEmpty())
@@ -811,7 +815,7 @@ Status RestoreJob::waitPodsGone(const DeploymentSpec &deployment, const Progress
 
 Status RestoreJob::stopApps(const Progress &progress)
 {
-    if (!m_api) {
+    if (!m_connection) {
         if (m_options.appsStopped)
             return {};
         // No cluster to ask: the commander stops what uses the database and says so.
@@ -821,30 +825,32 @@ Status RestoreJob::stopApps(const Progress &progress)
                          QStringLiteral("apps-stopped"),
                          progress.cancelToken());
     }
-    DeploymentActions actions(*m_api);
-    const int n = int(m_profile.deployments.size());
-    for (int i = 0; i < n; ++i) {
-        const DeploymentSpec &d = m_profile.deployments.at(i);
-        const int before = m_replicas.value(d.name);
-        // Recorded before the scale: an interrupted restore's cleanup puts this back.
-        if (auto written = m_recorder->update([&](RestoreState &s) {
-                s.scaledDown.append({d.name, before});
-            });
-            !written)
-            return written;
-        const Progress part = progress.sub(double(i) / n, double(i + 1) / n);
-        OperationResult scaled = actions.scale(d.name,
-                                               0,
-                                               before,
-                                               part.sub(0.0, 0.7),
-                                               int(m_profile.restore.scaleTimeoutSecs));
-        if (!scaled.ok()) {
-            return fail(Error{scaled.errorKind,
-                              QStringLiteral("scaling %1 to 0: %2").arg(d.name, scaled.message),
-                              {}});
-        }
-        if (auto gone = waitPodsGone(d, part.sub(0.7, 1.0)); !gone)
-            return gone;
+    // Recorded before any scale: an interrupted restore's cleanup puts these back.
+    if (auto written = m_recorder->update([&](RestoreState &s) {
+            for (const DeploymentSpec &d : std::as_const(m_profile.deployments))
+                s.scaledDown.append({d.name, m_replicas.value(d.name)});
+        });
+        !written)
+        return written;
+    const int timeout = int(m_profile.restore.scaleTimeoutSecs);
+    const QList<OperationResult> results = DeploymentFanOut::run(
+        m_connection,
+        deploymentNames(),
+        progress,
+        [&](DeploymentActions &actions, KubeApi &api, const QString &name, const Progress &part) {
+            OperationResult scaled
+                = actions.scale(name, 0, m_replicas.value(name), part.sub(0.0, 0.7), timeout);
+            if (!scaled.ok())
+                return scaled;
+            if (auto gone = waitPodsGone(api, deployment(name), part.sub(0.7, 1.0)); !gone)
+                return OperationResult::failure(gone.error());
+            return scaled;
+        });
+    if (const QString failed = DeploymentFanOut::failures(deploymentNames(), results);
+        !failed.isEmpty()) {
+        return fail(progress.isCancelled()
+                        ? Error::cancelled()
+                        : Error::failed(QStringLiteral("scaling to 0: %1").arg(failed)));
     }
     return {};
 }
@@ -852,22 +858,25 @@ Status RestoreJob::stopApps(const Progress &progress)
 Status RestoreJob::scaleBack()
 {
     const RestoreState s = m_recorder->snapshot();
-    if (s.scaledDown.isEmpty() || !m_api)
+    if (s.scaledDown.isEmpty() || !m_connection)
         return {};
-    DeploymentActions actions(*m_api);
-    QStringList failed;
+    QStringList names;
+    QHash<QString, int> before;
     for (const ScaledDeployment &d : s.scaledDown) {
-        OperationResult r = actions.scale(d.name,
-                                          d.replicasBefore,
-                                          std::nullopt,
-                                          Progress(nullptr, CancelToken()),
-                                          int(m_profile.restore.scaleTimeoutSecs));
-        if (!r.ok())
-            failed.append(QStringLiteral("%1: %2").arg(d.name, r.message));
+        names.append(d.name);
+        before.insert(d.name, d.replicasBefore);
     }
-    if (!failed.isEmpty())
-        return fail(Error::failed(
-            QStringLiteral("scaling back failed: %1").arg(failed.join(QStringLiteral("; ")))));
+    const int timeout = int(m_profile.restore.scaleTimeoutSecs);
+    // Not cancellable: putting the apps back is what a cancel asks for.
+    const QList<OperationResult> results = DeploymentFanOut::run(
+        m_connection,
+        names,
+        Progress(nullptr, CancelToken()),
+        [&](DeploymentActions &actions, KubeApi &, const QString &name, const Progress &part) {
+            return actions.scale(name, before.value(name), std::nullopt, part, timeout);
+        });
+    if (const QString failed = DeploymentFanOut::failures(names, results); !failed.isEmpty())
+        return fail(Error::failed(QStringLiteral("scaling the apps back failed: %1").arg(failed)));
     (void) m_recorder->update([](RestoreState &st) { st.scaledDown.clear(); });
     return {};
 }
@@ -881,6 +890,24 @@ void RestoreJob::undoBeforeSwap(bool dropIt)
             m_warnings.append(QStringLiteral("the staging database %1 could not be dropped: %2")
                                   .arg(m_staging, dropped.error().message));
     }
+}
+
+Error RestoreJob::beforeSwap(const Error &error)
+{
+    const RestoreState s = m_recorder->snapshot();
+    if (s.swapped || !error.untouched.isEmpty())
+        return error;
+    // Stopped between steps (a cancel while the walkthrough waited): undo what the steps did.
+    const bool staged = s.stagingCreated && !m_rollback;
+    if (staged || !s.scaledDown.isEmpty())
+        undoBeforeSwap(staged);
+    QString untouched
+        = m_server
+              ? QStringLiteral("the live database %1 was not touched").arg(m_region.database.name)
+              : QStringLiteral("nothing: the restore did not start");
+    if (staged)
+        untouched += QStringLiteral("; the staging database %1 was dropped").arg(m_staging);
+    return error.withUntouched(untouched);
 }
 
 Status RestoreJob::cutover(const Progress &progress)
@@ -950,58 +977,65 @@ Status RestoreJob::cutover(const Progress &progress)
 
 Status RestoreJob::bringBack(const Progress &progress)
 {
-    const QString untouched
-        = QStringLiteral("the restored database is live as %1%2")
-              .arg(m_region.database.name,
-                   m_live ? QStringLiteral(
-                                "; the old one is kept as %1 (ragdr rollback brings it back)")
-                                .arg(m_preRestore)
-                          : QString());
-    if (!m_api) {
+    const QString untouched = keptText();
+    if (!m_connection) {
         m_warnings.append(
             QStringLiteral("no deployments in the profile: start the clients of %1 again yourself")
                 .arg(m_region.database.name));
         return {};
     }
-    DeploymentActions actions(*m_api);
-    const int n = int(m_profile.deployments.size());
+    const int timeout = int(m_profile.restore.scaleTimeoutSecs);
     // Cancel stops the waiting, not the database: from here on the restore has happened.
-    for (int i = 0; i < n; ++i) {
-        const DeploymentSpec &d = m_profile.deployments.at(i);
-        const Progress part = progress.sub(double(i) / n, double(i + 1) / n);
-        OperationResult scaled = actions.scale(d.name,
-                                               d.recoveryReplicas,
-                                               std::nullopt,
-                                               part.sub(0.0, 0.4),
-                                               int(m_profile.restore.scaleTimeoutSecs));
-        if (!scaled.ok())
-            return fail(Error{scaled.errorKind,
-                              QStringLiteral("scaling %1 to %2: %3")
-                                  .arg(d.name)
-                                  .arg(d.recoveryReplicas)
-                                  .arg(scaled.message),
-                              untouched});
-        OperationResult restarted = actions.restart(d.name,
-                                                    part.sub(0.4, 1.0),
-                                                    int(m_profile.restore.scaleTimeoutSecs));
-        if (!restarted.ok())
-            return fail(Error{restarted.errorKind,
-                              QStringLiteral("restarting %1: %2").arg(d.name, restarted.message),
-                              untouched});
+    const QList<OperationResult> results = DeploymentFanOut::run(
+        m_connection,
+        deploymentNames(),
+        progress,
+        [&](DeploymentActions &actions, KubeApi &, const QString &name, const Progress &part) {
+            const int replicas = deployment(name).recoveryReplicas;
+            OperationResult scaled
+                = actions.scale(name, replicas, std::nullopt, part.sub(0.0, 0.4), timeout);
+            if (!scaled.ok())
+                return scaled;
+            return actions.restart(name, part.sub(0.4, 1.0), timeout);
+        });
+    if (const QString failed = DeploymentFanOut::failures(deploymentNames(), results);
+        !failed.isEmpty()) {
+        return fail(
+            Error::failed(QStringLiteral("bringing the apps back: %1").arg(failed), untouched));
     }
     (void) m_recorder->update([](RestoreState &s) { s.scaledDown.clear(); });
     return {};
 }
 
+QStringList RestoreJob::deploymentNames() const
+{
+    QStringList names;
+    for (const DeploymentSpec &d : m_profile.deployments)
+        names.append(d.name);
+    return names;
+}
+
+const DeploymentSpec &RestoreJob::deployment(const QString &name) const
+{
+    for (const DeploymentSpec &d : m_profile.deployments) {
+        if (d.name == name)
+            return d;
+    }
+    return m_profile.deployments.constFirst();
+}
+
+QString RestoreJob::keptText() const
+{
+    return QStringLiteral("the restored database is live as %1%2")
+        .arg(m_region.database.name,
+             m_live ? QStringLiteral("; the old one is kept as %1 (ragdr rollback brings it back)")
+                          .arg(m_preRestore)
+                    : QString());
+}
+
 Status RestoreJob::postChecks(const Progress &progress)
 {
-    const QString untouched
-        = QStringLiteral("the restored database is live as %1%2")
-              .arg(m_region.database.name,
-                   m_live ? QStringLiteral(
-                                "; the old one is kept as %1 (ragdr rollback brings it back)")
-                                .arg(m_preRestore)
-                          : QString());
+    const QString untouched = keptText();
     progress.set(0.1,
                  QStringLiteral("counting the rows of the live %1").arg(m_region.database.name));
     auto session = PgSession::connect(m_db, m_password, m_region.database.name);
@@ -1054,19 +1088,12 @@ OperationResult RestoreJob::restore(const Progress &progress)
         outcome = step(QStringLiteral("verify"), progress.sub(0.7, 0.8), [this](const Progress &p) {
             return verifyStaging(p);
         });
-    if (!outcome && m_recorder->snapshot().stagingCreated && !m_staging.isEmpty()) {
-        // Cancelled while waiting between steps: the staging database goes too.
-        (void) dropStaging();
-        if (outcome.error().untouched.isEmpty())
-            outcome = fail(outcome.error().withUntouched(
-                QStringLiteral(
-                    "the live database %1 was not touched; the staging database %2 was dropped")
-                    .arg(m_region.database.name, m_staging)));
-    }
     if (outcome)
         outcome = step(QStringLiteral("cutover"),
                        progress.sub(0.8, 0.86),
                        [this](const Progress &p) { return cutover(p); });
+    if (!outcome)
+        outcome = fail(beforeSwap(outcome.error()));
     if (outcome)
         outcome = step(QStringLiteral("bringback"),
                        progress.sub(0.86, 0.96),
@@ -1158,6 +1185,8 @@ OperationResult RestoreJob::rollback(const Progress &progress)
         outcome = step(QStringLiteral("cutover"),
                        progress.sub(0.2, 0.5),
                        [this](const Progress &p) { return cutover(p); });
+    if (!outcome)
+        outcome = fail(beforeSwap(outcome.error()));
     if (outcome)
         outcome = step(QStringLiteral("bringback"),
                        progress.sub(0.5, 0.9),

@@ -20,6 +20,7 @@ namespace ragdr::core {
 
 class Journal;
 class KubeApi;
+class KubeConnection;
 class KubeConnections;
 class RestoreLock;
 
@@ -79,9 +80,15 @@ private:
     Status bringBack(const Progress &progress);
     Status postChecks(const Progress &progress);
     void undoBeforeSwap(bool dropStaging);
+    Error beforeSwap(const Error &error); // says (and makes sure) what a failure left untouched
     Status scaleBack();
     Status dropStaging();
-    Status waitPodsGone(const DeploymentSpec &deployment, const Progress &progress);
+    Status waitPodsGone(KubeApi &api,
+                        const DeploymentSpec &deployment,
+                        const Progress &progress) const;
+    QStringList deploymentNames() const;
+    const DeploymentSpec &deployment(const QString &name) const;
+    QString keptText() const; // what a failure after the swap leaves
     QList<RestoreProgress::Table> tablesForProgress() const;
 
     Profile m_profile;
@@ -96,7 +103,7 @@ private:
     QByteArray m_password;
     std::unique_ptr<RestoreServer> m_server;
     std::unique_ptr<RestoreLock> m_databaseLock;
-    std::unique_ptr<KubeApi> m_api;
+    std::shared_ptr<KubeConnection> m_connection; // none: the profile names no deployments
     QString m_backupPath;
     std::optional<BackupEntry> m_entry;
     TocListing m_toc;

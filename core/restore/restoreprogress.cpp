@@ -113,7 +113,7 @@ QStringList RestoreProgress::loading() const
 
 QString RestoreProgress::detail() const
 {
-    const QLocale c = QLocale::c();
+    const QLocale c(QLocale::English, QLocale::UnitedStates); // 12,345: thousands read at a glance
     QStringList parts;
     for (const QString &running : loading()) {
         const Table *t = table(running);

@@ -1,5 +1,6 @@
 #include "restorerecovery.h"
 
+#include "deploymentfanout.h"
 #include "restorelock.h"
 #include "restoreserver.h"
 #include "restorestore.h"
@@ -15,6 +16,11 @@
 #include <unistd.h>
 
 namespace ragdr::core {
+
+namespace {
+// A killed process's server session ends when the server notices: a few seconds at most.
+constexpr int kLockWaitSecs = 15;
+} // namespace
 
 RestoreRecovery::RestoreRecovery(Profile profile,
                                  const RestoreStore &store,
@@ -73,7 +79,8 @@ OperationResult RestoreRecovery::cleanup(const QString &restoreId, const Progres
         return OperationResult::failure(server.error().withUntouched(untouched));
     if (auto locked
         = (*server)->lockDatabase(state.database,
-                                  QStringLiteral("ragdr cleanup by %1").arg(Journal::actor()));
+                                  QStringLiteral("ragdr cleanup by %1").arg(Journal::actor()),
+                                  kLockWaitSecs);
         !locked)
         return OperationResult::failure(locked.error());
 
@@ -93,39 +100,48 @@ OperationResult RestoreRecovery::cleanup(const QString &restoreId, const Progres
     }
     QStringList done;
     QStringList problems;
-    std::unique_ptr<KubeApi> api;
+    std::shared_ptr<KubeConnection> connection;
     if (m_kube && !m_profile.deployments.isEmpty()) {
-        auto connection = m_kube->forRegion(region->name);
-        if (connection)
-            api = std::make_unique<KubeApi>(*connection);
+        auto c = m_kube->forRegion(region->name);
+        if (c)
+            connection = *c;
         else
-            problems.append(connection.error().message);
+            problems.append(c.error().message);
     }
+    const int timeout = int(m_profile.restore.scaleTimeoutSecs);
+    // Each deployment to the replicas wanted, and restarted when the database was swapped.
+    auto scaleAll = [&](const QHash<QString, int> &replicas, bool restart, const Progress &p) {
+        if (!connection || replicas.isEmpty())
+            return;
+        const QStringList names = replicas.keys();
+        const QList<OperationResult> results = DeploymentFanOut::run(
+            connection,
+            names,
+            p,
+            [&](DeploymentActions &actions, KubeApi &, const QString &name, const Progress &part) {
+                OperationResult r = actions.scale(name,
+                                                  replicas.value(name),
+                                                  std::nullopt,
+                                                  part.sub(0.0, 0.4),
+                                                  timeout);
+                return r.ok() && restart ? actions.restart(name, part.sub(0.4, 1.0), timeout) : r;
+            });
+        for (int i = 0; i < names.size(); ++i) {
+            if (results.at(i).ok())
+                done.append(QStringLiteral("%1 at %2 replicas%3")
+                                .arg(names.at(i))
+                                .arg(replicas.value(names.at(i)))
+                                .arg(restart ? QStringLiteral(", restarted") : QString()));
+        }
+        if (const QString failed = DeploymentFanOut::failures(names, results); !failed.isEmpty())
+            problems.append(failed);
+    };
     if (swapped) {
         progress.set(0.3, QStringLiteral("the swap had committed: bringing the apps back"));
-        if (api) {
-            DeploymentActions actions(*api);
-            for (const DeploymentSpec &d : m_profile.deployments) {
-                OperationResult scaled = actions.scale(d.name,
-                                                       d.recoveryReplicas,
-                                                       std::nullopt,
-                                                       progress.sub(0.3, 0.6),
-                                                       int(m_profile.restore.scaleTimeoutSecs));
-                if (!scaled.ok()) {
-                    problems.append(QStringLiteral("%1: %2").arg(d.name, scaled.message));
-                    continue;
-                }
-                OperationResult restarted = actions.restart(d.name,
-                                                            progress.sub(0.6, 0.95),
-                                                            int(m_profile.restore.scaleTimeoutSecs));
-                if (!restarted.ok())
-                    problems.append(QStringLiteral("%1: %2").arg(d.name, restarted.message));
-                else
-                    done.append(QStringLiteral("%1 scaled to %2 and restarted")
-                                    .arg(d.name)
-                                    .arg(d.recoveryReplicas));
-            }
-        }
+        QHash<QString, int> recovery;
+        for (const DeploymentSpec &d : m_profile.deployments)
+            recovery.insert(d.name, d.recoveryReplicas);
+        scaleAll(recovery, true, progress.sub(0.3, 0.95));
     } else {
         if (stagingThere && state.kind != QLatin1String("rollback")) {
             progress.set(0.3, QStringLiteral("dropping %1").arg(state.staging));
@@ -135,24 +151,11 @@ OperationResult RestoreRecovery::cleanup(const QString &restoreId, const Progres
             else
                 done.append(QStringLiteral("dropped the staging database %1").arg(state.staging));
         }
-        if (api && !state.scaledDown.isEmpty()) {
-            DeploymentActions actions(*api);
-            for (const ScaledDeployment &d : std::as_const(state.scaledDown)) {
-                progress
-                    .set(0.6,
-                         QStringLiteral("scaling %1 back to %2").arg(d.name).arg(d.replicasBefore));
-                OperationResult scaled = actions.scale(d.name,
-                                                       d.replicasBefore,
-                                                       std::nullopt,
-                                                       progress.sub(0.6, 0.95),
-                                                       int(m_profile.restore.scaleTimeoutSecs));
-                if (!scaled.ok())
-                    problems.append(QStringLiteral("%1: %2").arg(d.name, scaled.message));
-                else
-                    done.append(
-                        QStringLiteral("scaled %1 back to %2").arg(d.name).arg(d.replicasBefore));
-            }
-        }
+        QHash<QString, int> before;
+        for (const ScaledDeployment &d : std::as_const(state.scaledDown))
+            before.insert(d.name, d.replicasBefore);
+        progress.set(0.6, QStringLiteral("scaling the apps back"));
+        scaleAll(before, false, progress.sub(0.6, 0.95));
     }
     const QString at = state.step.isEmpty() ? QStringLiteral("the start") : state.step;
     QString outcome

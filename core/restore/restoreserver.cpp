@@ -69,17 +69,23 @@ Result<std::unique_ptr<RestoreServer>> RestoreServer::connect(const DatabaseConf
 
 RestoreServer::~RestoreServer() = default;
 
-Status RestoreServer::lockDatabase(const QString &database, const QString &holderName)
+Status RestoreServer::lockDatabase(const QString &database, const QString &holderName, int waitSecs)
 {
     (void) m_session->execute(QStringLiteral("SELECT set_config('application_name', $1, false)"),
                               {holderName.left(63)});
-    auto got = m_session->scalar(
-        QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ragdr.restore'), hashtext($1))"),
-        {database});
-    if (!got)
-        return fail(got.error().prefixed(QStringLiteral("taking the restore lock")));
-    if (isTrue(*got))
-        return {};
+    QDeadlineTimer deadline(std::chrono::seconds{waitSecs});
+    for (;;) {
+        auto got = m_session->scalar(
+            QStringLiteral("SELECT pg_try_advisory_lock(hashtext('ragdr.restore'), hashtext($1))"),
+            {database});
+        if (!got)
+            return fail(got.error().prefixed(QStringLiteral("taking the restore lock")));
+        if (isTrue(*got))
+            return {};
+        if (deadline.hasExpired())
+            break;
+        QThread::msleep(kPollMs);
+    }
     auto holder = m_session->query(
         QStringLiteral(
             "SELECT a.usename, a.application_name, coalesce(host(a.client_addr), 'local'), "
@@ -235,8 +241,9 @@ Result<QList<ServerSession>> RestoreServer::sessionsOn(const QString &database)
             "coalesce((SELECT rolsuper FROM pg_roles WHERE oid = a.usesysid), false)) "
             "FROM pg_stat_activity a, (SELECT rolsuper FROM pg_roles WHERE rolname = "
             "current_user) me "
-            "WHERE a.datname = $1 AND a.pid <> pg_backend_pid() AND a.backend_type = 'client "
-            "backend' ORDER BY a.pid"),
+            "WHERE a.datname = $1 AND a.pid <> pg_backend_pid() AND a.usesysid IS NOT NULL "
+            // Another role's backend_type reads NULL; the autovacuum (no role) ends by itself.
+            "AND coalesce(a.backend_type, 'client backend') = 'client backend' ORDER BY a.pid"),
         {database});
     if (!rows)
         return fail(rows.error());

@@ -64,7 +64,8 @@ public:
 
     // Held by this session until it closes (a killed process's session closes with it). Refused,
     // naming the holder (role, application, client, since), when another session has it.
-    Status lockDatabase(const QString &database, const QString &holderName);
+    // waitSecs: how long to wait for a holder to go (a killed process's session ends soon after).
+    Status lockDatabase(const QString &database, const QString &holderName, int waitSecs = 0);
 
     Result<bool> exists(const QString &database);
     Result<DatabaseInfo> info(const QString &database);
