@@ -135,16 +135,14 @@ RestoreState RestoreJob::initialState(const Profile &profile,
 
 Status RestoreJob::waitForGo(const QString &what, const QString &token, const CancelToken &cancel)
 {
-    const QString path = m_recorder->store().goPath(m_recorder->snapshot().id);
+    const RestoreStore &store = m_recorder->store();
+    const QString id = m_recorder->snapshot().id;
     if (auto written = m_recorder->update([&](RestoreState &s) { s.waiting = what; }); !written)
         return written;
     for (;;) {
-        QFile go(path);
-        if (go.open(QIODevice::ReadOnly)) {
-            const QString said = QString::fromUtf8(go.readAll()).trimmed();
-            if (said == token || said == QLatin1String("all"))
-                break;
-        }
+        if (QFile::exists(store.goPath(id, token))
+            || QFile::exists(store.goPath(id, QStringLiteral("all"))))
+            break;
         if (cancel.isCancelled())
             return fail(Error::cancelled());
         QThread::msleep(kPollMs);
@@ -240,7 +238,7 @@ OperationResult RestoreJob::finish(const Status &outcome, const QString &success
                 r.status = QStringLiteral("skipped");
         }
     });
-    QFile::remove(m_recorder->store().goPath(before.id));
+    m_recorder->store().removeGoFiles(before.id);
     return result;
 }
 

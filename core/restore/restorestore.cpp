@@ -29,9 +29,16 @@ QString RestoreStore::processLockPath(const QString &id) const
     return QDir(m_dir).filePath(id + QStringLiteral(".lock"));
 }
 
-QString RestoreStore::goPath(const QString &id) const
+QString RestoreStore::goPath(const QString &id, const QString &token) const
 {
-    return QDir(m_dir).filePath(id + QStringLiteral(".go"));
+    return QDir(m_dir).filePath(QStringLiteral("%1.go-%2").arg(id, token));
+}
+
+void RestoreStore::removeGoFiles(const QString &id) const
+{
+    QDir dir(m_dir);
+    for (const QString &name : dir.entryList({id + QStringLiteral(".go-*")}, QDir::Files))
+        dir.remove(name);
 }
 
 QString RestoreStore::databaseLockPath(const DatabaseConfig &db) const

@@ -22,8 +22,10 @@ public:
     QString statePath(const QString &id) const;
     QString processLockPath(const QString &id) const;
     QString databaseLockPath(const DatabaseConfig &db) const;
-    // A file whose content (a step id, or "apps-stopped") lets a waiting restore go on.
-    QString goPath(const QString &id) const;
+    // A file whose existence lets a waiting restore go on: into a step, "all" of them, or past
+    // "apps-stopped".
+    QString goPath(const QString &id, const QString &token) const;
+    void removeGoFiles(const QString &id) const;
 
     Status write(RestoreState &state) const; // sets updatedAt
     Result<RestoreState> read(const QString &id) const;

@@ -11,6 +11,7 @@
 #include "core/ops/workspace.h"
 #include "core/restore/restoreoperations.h"
 #include "core/restore/restoreplan.h"
+#include "core/restore/restoreprocess.h"
 #include "core/restore/restorestore.h"
 
 #include <QDir>
@@ -330,10 +331,7 @@ TEST_F(RestoreFaultsTest, CancelAtEveryStepBeforeTheSwapPutsEverythingBack)
                 },
                 60s))
                 << qPrintable(step);
-            QFile go(store.goPath(id));
-            ASSERT_TRUE(go.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            go.write(step.toUtf8());
-            go.close();
+            ASSERT_TRUE(core::RestoreProcess::allow(store, id, step).has_value());
         }
         if (inside) {
             ASSERT_TRUE(waitUntil(

@@ -18,6 +18,7 @@ namespace ragdr::ui {
 class BackupsPanel;
 class ClusterPanel;
 class OperationBar;
+class RestorePanel;
 
 // One window for the incident: a panel per job (Backups, Restore, Cluster, LLM, Checklist,
 // Timeline), the profile and region in the tool bar and status bar, and whatever runs with its
@@ -37,6 +38,7 @@ public:
     core::Workspace *workspace() const { return m_workspace.get(); }
     BackupsPanel *backupsPanel() const { return m_backups; }
     ClusterPanel *clusterPanel() const { return m_cluster; }
+    RestorePanel *restorePanel() const { return m_restore; }
 
 private:
     void buildPanels();
@@ -60,6 +62,7 @@ private:
     OperationBar *m_operationBar = nullptr;
     BackupsPanel *m_backups = nullptr;
     ClusterPanel *m_cluster = nullptr;
+    RestorePanel *m_restore = nullptr;
 };
 
 } // namespace ragdr::ui
