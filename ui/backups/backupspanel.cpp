@@ -144,11 +144,13 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     connect(m_manifestButton, &QPushButton::clicked, this, &BackupsPanel::showManifest);
     connect(m_retentionButton, &QPushButton::clicked, this, &BackupsPanel::openRetention);
     m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
-    m_restoreButton->setToolTip(tr("Restore the selected backup (default: the newest verified) with "
-                                   "the verified restore: staging, checks, swap, apps back"));
+    m_restoreButton->setToolTip(
+        tr("Restore the selected backup (default: the newest verified) with "
+           "the verified restore: staging, checks, swap, apps back"));
     connect(m_restoreButton, &QPushButton::clicked, this, [this] {
         const core::BackupEntry *e = selected();
-        Q_EMIT restoreRequested(e ? e->region : targetRegion(), e ? e->id : QStringLiteral("latest"));
+        Q_EMIT restoreRequested(e ? e->region : targetRegion(),
+                                e ? e->id : QStringLiteral("latest"));
     });
     connect(refreshButton, &QPushButton::clicked, this, &BackupsPanel::refresh);
     connect(m_table, &QTableView::doubleClicked, this, &BackupsPanel::showManifest);

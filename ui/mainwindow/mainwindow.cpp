@@ -224,10 +224,13 @@ void MainWindow::buildPanels()
         m_stack->addWidget(p.widget);
     }
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    connect(m_backups, &BackupsPanel::restoreRequested, this, [this](const QString &region, const QString &key) {
-        m_nav->setCurrentRow(m_stack->indexOf(m_restore));
-        m_restore->openWizard(region, key);
-    });
+    connect(m_backups,
+            &BackupsPanel::restoreRequested,
+            this,
+            [this](const QString &region, const QString &key) {
+                m_nav->setCurrentRow(m_stack->indexOf(m_restore));
+                m_restore->openWizard(region, key);
+            });
     // A restore that runs (or was interrupted) is what the commander must see first.
     const bool restoring = core::RestoreStore(m_workspace->dataDir()).current().has_value();
     m_nav->setCurrentRow(restoring ? m_stack->indexOf(m_restore) : 0);
