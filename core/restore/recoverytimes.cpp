@@ -8,17 +8,6 @@ namespace ragdr::core {
 
 namespace {
 
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
-QDateTime fromIso(const QJsonValue &v)
-{
-    return v.toString().isEmpty() ? QDateTime()
-                                  : QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
-}
-
 QString against(const char *name, std::optional<qint64> secs, qint64 target)
 {
     if (!secs)
@@ -31,6 +20,17 @@ QString against(const char *name, std::optional<qint64> secs, qint64 target)
 }
 
 } // namespace
+
+QString RecoveryTimes::iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QDateTime RecoveryTimes::fromIso(const QJsonValue &v)
+{
+    return v.toString().isEmpty() ? QDateTime()
+                                  : QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
+}
 
 std::optional<qint64> RecoveryTimes::rpoSecs() const
 {

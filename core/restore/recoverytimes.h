@@ -37,6 +37,10 @@ struct RecoveryTimes
                 const Profile &profile,
                 const QJsonObject &extra = {}) const;
 
+    // How times are written in the state file and the journal: UTC ISO 8601 with milliseconds.
+    static QString iso(const QDateTime &t);
+    static QDateTime fromIso(const QJsonValue &v);
+
     // "2026-01-22T08:15:00Z", "2026-01-22 08:15" (UTC), or a local time with an offset.
     static std::optional<QDateTime> parseTime(const QString &text);
 };

@@ -65,6 +65,14 @@ public:
 
 private:
     using StepBody = std::function<Status(const Progress &)>;
+    struct PlannedStep
+    {
+        QString id;
+        double from;
+        double to;
+        StepBody body;
+    };
+    Status runSteps(const Progress &progress, const QList<PlannedStep> &steps);
     Status step(const QString &id, const Progress &progress, const StepBody &body);
     Status waitForGo(const QString &what, const QString &token, const CancelToken &cancel);
     OperationResult finish(const Status &outcome, const QString &success);

@@ -26,6 +26,23 @@ QStringList scaleCommands(const Profile &profile, const Region &region, bool dow
     return out;
 }
 
+// What every plan names: where, who, and the apps it stops and brings back.
+RestorePlan basePlan(const Profile &profile, const Region &region, const QString &kind)
+{
+    RestorePlan plan;
+    const DatabaseConfig db = profile.restore.connectionFor(region.database);
+    plan.kind = kind;
+    plan.region = region.name;
+    plan.context = region.kube.context;
+    plan.ns = region.kube.ns;
+    plan.server = QStringLiteral("%1:%2").arg(db.host).arg(db.port);
+    plan.database = region.database.name;
+    plan.role = db.user;
+    for (const DeploymentSpec &d : profile.deployments)
+        plan.deployments.append(QStringLiteral("%1 → 0 → %2").arg(d.name).arg(d.recoveryReplicas));
+    return plan;
+}
+
 PlanStep preflight(const RestorePlan &plan, bool rollback)
 {
     PlanStep s;
@@ -234,22 +251,14 @@ RestorePlan RestorePlan::forRestore(const Profile &profile,
                                     int jobs,
                                     const QDateTime &at)
 {
-    RestorePlan plan;
+    RestorePlan plan = basePlan(profile, region, QStringLiteral("restore"));
     const DatabaseConfig db = profile.restore.connectionFor(region.database);
-    plan.region = region.name;
-    plan.context = region.kube.context;
-    plan.ns = region.kube.ns;
-    plan.server = QStringLiteral("%1:%2").arg(db.host).arg(db.port);
-    plan.database = region.database.name;
-    plan.role = db.user;
     plan.backupId = backupId;
     plan.backupFile = backupFile;
     plan.snapshotAt = snapshotAt;
     plan.jobs = jobs;
     plan.staging = RestoreServer::stagingName(plan.database, at);
     plan.preRestore = RestoreServer::preRestoreName(plan.database, at);
-    for (const DeploymentSpec &d : profile.deployments)
-        plan.deployments.append(QStringLiteral("%1 → 0 → %2").arg(d.name).arg(d.recoveryReplicas));
 
     plan.steps.append(preflight(plan, false));
     PlanStep staging;
@@ -307,19 +316,9 @@ RestorePlan RestorePlan::forRollback(const Profile &profile,
                                      const QString &kept,
                                      const QDateTime &at)
 {
-    RestorePlan plan;
-    const DatabaseConfig db = profile.restore.connectionFor(region.database);
-    plan.kind = QStringLiteral("rollback");
-    plan.region = region.name;
-    plan.context = region.kube.context;
-    plan.ns = region.kube.ns;
-    plan.server = QStringLiteral("%1:%2").arg(db.host).arg(db.port);
-    plan.database = region.database.name;
-    plan.role = db.user;
+    RestorePlan plan = basePlan(profile, region, QStringLiteral("rollback"));
     plan.staging = kept;
     plan.preRestore = RestoreServer::rolledBackName(plan.database, at);
-    for (const DeploymentSpec &d : profile.deployments)
-        plan.deployments.append(QStringLiteral("%1 → 0 → %2").arg(d.name).arg(d.recoveryReplicas));
     plan.steps.append(preflight(plan, true));
     plan.steps.append(cutover(profile, region, plan, true));
     plan.steps.append(bringBack(profile, region));

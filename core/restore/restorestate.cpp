@@ -9,13 +9,12 @@ namespace {
 
 QString iso(const QDateTime &t)
 {
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+    return RecoveryTimes::iso(t);
 }
 
 QDateTime fromIso(const QJsonValue &v)
 {
-    return v.toString().isEmpty() ? QDateTime()
-                                  : QDateTime::fromString(v.toString(), Qt::ISODateWithMs).toUTC();
+    return RecoveryTimes::fromIso(v);
 }
 
 const struct

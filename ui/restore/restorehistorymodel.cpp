@@ -65,6 +65,8 @@ QVariant RestoreHistoryModel::data(const QModelIndex &index, int role) const
         case Status:
             if (e->interrupted)
                 return tr("INTERRUPTED in %1").arg(s.step);
+            if (e->alive && s.waiting.startsWith(QLatin1String("continue:")))
+                return tr("waiting to start %1").arg(s.waiting.mid(9));
             if (e->alive)
                 return tr("running: %1").arg(s.step);
             return s.phaseName();

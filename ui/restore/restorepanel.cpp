@@ -81,6 +81,8 @@ RestorePanel::RestorePanel(core::Workspace *workspace, QWidget *parent)
     auto *historyTable = table(m_history, QStringLiteral("historyTable"), this);
     m_keptTable = table(m_kept, QStringLiteral("keptTable"), this);
     m_keptTable->setMaximumHeight(160);
+    m_keptTable->setColumnWidth(KeptDatabaseModel::Name, 320);
+    m_keptTable->setColumnWidth(KeptDatabaseModel::Since, 150);
     for (int c = 0; c < RestoreHistoryModel::ColumnCount; ++c)
         historyTable->setColumnWidth(c, 150);
 
