@@ -33,6 +33,15 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A signal to a child that still runs. Never kill(0, ...): QProcess says pid 0 once the child has
+// ended, and that would signal this test's whole process group (ctest with it).
+void signalChild(QProcess &process, int signal)
+{
+    const qint64 pid = process.processId();
+    if (pid > 0 && process.state() != QProcess::NotRunning)
+        ::kill(pid_t(pid), signal);
+}
+
 QString joined(const CliRun &r)
 {
     return r.out + r.err;
@@ -127,8 +136,10 @@ TEST_F(RestoreFaultsTest, PgRestoreKilledMidWayLeavesTheLiveDatabaseAsItWas)
                                     m_s->name()});
     const QString prefix = m_s->name() + QStringLiteral("_restore_");
     ASSERT_TRUE(waitUntil([&] { return !pgRestoresInto(prefix).isEmpty(); }, 60s));
-    for (qint64 pid : pgRestoresInto(prefix))
-        ::kill(pid_t(pid), SIGKILL);
+    for (qint64 pid : pgRestoresInto(prefix)) {
+        if (pid > 0)
+            ::kill(pid_t(pid), SIGKILL);
+    }
     ASSERT_TRUE(process->waitForFinished(120000));
     const QString err = QString::fromUtf8(process->readAllStandardError());
     EXPECT_EQ(process->exitCode(), 1) << qPrintable(err);
@@ -169,7 +180,7 @@ TEST_F(RestoreFaultsTest, SigkillAtEveryStepLeavesTheOldNamesOrTheNewOnesAndClea
         ASSERT_TRUE(reached) << "never reached " << qPrintable(target);
         // A random moment inside the step: the point of this test is where the kill lands.
         QTest::qWait(int(random->bounded(400)));
-        ::kill(pid_t(process->processId()), SIGKILL);
+        signalChild(*process, SIGKILL);
         process->waitForFinished(30000);
         const auto killed = m_s->state(id);
         ASSERT_TRUE(killed.has_value());
@@ -408,7 +419,7 @@ TEST_F(RestoreFaultsTest, ASecondRestoreIsRefusedNamingTheHolder)
     EXPECT_TRUE(third.err.contains(QStringLiteral("pid %1").arg(first->processId())))
         << qPrintable(third.err);
 
-    ::kill(pid_t(first->processId()), SIGTERM);
+    signalChild(*first, SIGTERM);
     ASSERT_TRUE(first->waitForFinished(60000));
     EXPECT_EQ(first->exitCode(), 1);
     expectUntouched();
