@@ -22,6 +22,14 @@ Backups
   retention [--apply --confirm REGION --delete ID,...]
                                   show what the retention policy deletes; apply it, deleting
                                   exactly the backups --delete names (the plan's "deletions")
+Restore
+  restore ID|latest --confirm DBNAME [--plan] [--jobs N] [--disrupted-at TIME]
+                                  verified restore: staging, verify, swap, apps back, post-checks
+  rollback --confirm DBNAME [--to NAME] [--plan]
+                                  swap the database kept by the last restore back in
+  restores [--cleanup ID]         restores with RTO/RPO, kept databases; clean up an interrupted one
+  discard-pre-restore NAME --confirm NAME
+                                  drop a database kept for a rollback
 Cluster
   pods [--selector SEL]           the pods of the profile's deployments, as kubectl shows them
   deployments                     the profile's deployments and their rollout state
@@ -83,6 +91,21 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("session-key"),
          QStringLiteral("Read this key from stdin for this run only."),
          QStringLiteral("KEY")},
+        {QStringLiteral("plan"), QStringLiteral("Show the plan; do nothing.")},
+        {QStringLiteral("jobs"), QStringLiteral("pg_restore jobs."), QStringLiteral("N")},
+        {QStringLiteral("disrupted-at"),
+         QStringLiteral("When the disruption started (UTC)."),
+         QStringLiteral("TIME")},
+        {QStringLiteral("to"),
+         QStringLiteral("The kept database to roll back to."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("cleanup"),
+         QStringLiteral("Clean up after an interrupted restore."),
+         QStringLiteral("ID")},
+        // Used by the console, which starts the restore as a process of its own.
+        {QStringLiteral("restore-id"), QStringLiteral("State file id."), QStringLiteral("ID")},
+        {QStringLiteral("step-mode"), QStringLiteral("Wait for the console before each step.")},
+        {QStringLiteral("apps-stopped"), QStringLiteral("The apps are stopped (no cluster).")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
         {QStringLiteral("version"), QStringLiteral("Version.")},
     };
@@ -120,6 +143,10 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("events"), eventsCommand},
         {QStringLiteral("export-manifests"), exportManifestsCommand},
         {QStringLiteral("llm"), llmCommand},
+        {QStringLiteral("restore"), restoreCommand},
+        {QStringLiteral("rollback"), rollbackCommand},
+        {QStringLiteral("restores"), restoresCommand},
+        {QStringLiteral("discard-pre-restore"), discardPreRestoreCommand},
     };
     const CliCommand command = commands.value(args.constFirst());
     if (!command)

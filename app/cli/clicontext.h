@@ -53,5 +53,9 @@ int logsCommand(const CliContext &c);
 int eventsCommand(const CliContext &c);
 int exportManifestsCommand(const CliContext &c);
 int llmCommand(const CliContext &c);
+int restoreCommand(const CliContext &c);
+int rollbackCommand(const CliContext &c);
+int restoresCommand(const CliContext &c);
+int discardPreRestoreCommand(const CliContext &c);
 
 } // namespace ragdr::cli

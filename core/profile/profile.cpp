@@ -25,6 +25,16 @@ QString RepositoryConfig::describe() const
     return kind == Kind::Local ? location : QStringLiteral("rclone %1").arg(location);
 }
 
+DatabaseConfig RestoreSettings::connectionFor(const DatabaseConfig &database) const
+{
+    if (role.isEmpty())
+        return database;
+    DatabaseConfig db = database;
+    db.user = role;
+    db.password = password;
+    return db;
+}
+
 const Region *Profile::region(const QString &name) const
 {
     for (const Region &r : regions) {

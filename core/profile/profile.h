@@ -143,6 +143,22 @@ struct ChecklistItem
     QString gate;  // "", "confirm" or "typed-confirm"
 };
 
+// How ragdr restores (issue 9): the role that creates, renames and swaps databases (empty: the
+// region's database user), how many pg_restore jobs, and session settings for index builds.
+struct RestoreSettings
+{
+    QString role;               // empty: the region's database user
+    SecretRef password;         // the restore role's password, when role is set
+    int jobs = 0;               // pg_restore -j; 0: the machine's cores
+    QString maintenanceWorkMem; // passed with PGOPTIONS, e.g. "512MB"; empty: the server's
+    QString maintenanceDatabase = QStringLiteral("postgres"); // where renames and locks are run
+    qint64 sessionsGraceSecs = 10; // how long the apps' sessions get to end after scaling to 0
+    qint64 scaleTimeoutSecs = 300; // each scale, restart and rollout wait
+
+    // The connection the restore uses for a region's database.
+    DatabaseConfig connectionFor(const DatabaseConfig &database) const;
+};
+
 struct Profile
 {
     QString path; // the file it was read from
@@ -153,6 +169,7 @@ struct Profile
     qint64 rpoSecs = 24 * 3600;
     qint64 rtoSecs = 3600;
     BackupPolicy backup;
+    RestoreSettings restore;
     RagSchema schema;
     QList<Region> regions;
     QList<DeploymentSpec> deployments;

@@ -298,6 +298,8 @@ public:
         }
         if (top.has(QStringLiteral("backup")))
             p.backup = parseBackup(top.node(QStringLiteral("backup")), top.mark());
+        if (top.has(QStringLiteral("restore")))
+            p.restore = parseRestore(top.node(QStringLiteral("restore")), top.mark());
         if (top.has(QStringLiteral("schema")))
             p.schema = parseSchema(top.node(QStringLiteral("schema")), top.mark());
         forEachItem(top.required(QStringLiteral("regions")),
@@ -565,6 +567,42 @@ private:
         }
         m.finish();
         return b;
+    }
+
+    // The restore section: who restores and how (issue 9).
+    RestoreSettings parseRestore(const YAML::Node &n, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, QStringLiteral("restore"), parentMark);
+        RestoreSettings r;
+        r.role = m.string(QStringLiteral("role"), {});
+        if (m.has(QStringLiteral("password"))) {
+            if (r.role.isEmpty())
+                failAt(m.node(QStringLiteral("password")).Mark(),
+                       QStringLiteral("restore.password: a password needs a role (restore.role)"));
+            r.password = parseSecret(m.node(QStringLiteral("password")),
+                                     m.path(QStringLiteral("password")),
+                                     m.mark());
+        }
+        r.jobs = m.optionalInteger(QStringLiteral("jobs"), 1, 64).value_or(0);
+        if (m.has(QStringLiteral("maintenance_work_mem"))) {
+            const YAML::Node node = m.node(QStringLiteral("maintenance_work_mem"));
+            r.maintenanceWorkMem
+                = MapReader::scalar(node, m.path(QStringLiteral("maintenance_work_mem")));
+            static const QRegularExpression memory(QStringLiteral("^[0-9]+(kB|MB|GB|TB)$"));
+            if (!memory.match(r.maintenanceWorkMem).hasMatch())
+                failAt(node.Mark(),
+                       QStringLiteral("restore.maintenance_work_mem: expected a size such as 512MB "
+                                      "or 2GB, found \"%1\"")
+                           .arg(r.maintenanceWorkMem));
+        }
+        r.maintenanceDatabase = m.string(QStringLiteral("maintenance_database"),
+                                         r.maintenanceDatabase);
+        r.sessionsGraceSecs
+            = m.duration(QStringLiteral("sessions_grace")).value_or(r.sessionsGraceSecs);
+        r.scaleTimeoutSecs
+            = m.duration(QStringLiteral("scale_timeout")).value_or(r.scaleTimeoutSecs);
+        m.finish();
+        return r;
     }
 
     RagSchema parseSchema(const YAML::Node &n, const YAML::Mark &parentMark)

@@ -47,6 +47,7 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     , m_verifyButton(new QToolButton(this))
     , m_manifestButton(new QPushButton(tr("Show manifest"), this))
     , m_retentionButton(new QPushButton(tr("Retention…"), this))
+    , m_restoreButton(new QPushButton(tr("Restore…"), this))
 {
     setObjectName(QStringLiteral("backupsPanel"));
     auto *title = panelTitle(tr("Backups"), this);
@@ -98,6 +99,7 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     header->addWidget(m_verifyButton);
     header->addWidget(m_manifestButton);
     header->addWidget(m_retentionButton);
+    header->addWidget(m_restoreButton);
     header->addWidget(refreshButton);
 
     m_proxy->setSourceModel(m_model);
@@ -142,6 +144,15 @@ BackupsPanel::BackupsPanel(core::Workspace *workspace, QWidget *parent)
     connect(m_backupButton, &QPushButton::clicked, this, &BackupsPanel::backUpNow);
     connect(m_manifestButton, &QPushButton::clicked, this, &BackupsPanel::showManifest);
     connect(m_retentionButton, &QPushButton::clicked, this, &BackupsPanel::openRetention);
+    m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
+    m_restoreButton->setToolTip(
+        tr("Restore the selected backup (default: the newest verified) with "
+           "the verified restore: staging, checks, swap, apps back"));
+    connect(m_restoreButton, &QPushButton::clicked, this, [this] {
+        const core::BackupEntry *e = selected();
+        Q_EMIT restoreRequested(e ? e->region : targetRegion(),
+                                e ? e->id : QStringLiteral("latest"));
+    });
     connect(refreshButton, &QPushButton::clicked, this, &BackupsPanel::refresh);
     connect(m_table, &QTableView::doubleClicked, this, &BackupsPanel::showManifest);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -255,6 +266,7 @@ void BackupsPanel::updateButtons()
     m_verifyButton->setEnabled(e != nullptr);
     m_manifestButton->setEnabled(e && e->manifest);
     m_retentionButton->setEnabled(!m_workspace->profile().readOnly);
+    m_restoreButton->setEnabled(!m_workspace->profile().readOnly);
 }
 
 void BackupsPanel::updateSelectionDetails()

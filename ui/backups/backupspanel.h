@@ -37,6 +37,10 @@ public:
 
     BackupTableModel *model() const { return m_model; }
 
+Q_SIGNALS:
+    // "Restore…": the selected backup, or "latest" (the newest verified) when none is selected.
+    void restoreRequested(const QString &region, const QString &backupKey);
+
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
@@ -67,6 +71,7 @@ private:
     QToolButton *m_verifyButton;
     QPushButton *m_manifestButton;
     QPushButton *m_retentionButton;
+    QPushButton *m_restoreButton;
     QPointer<core::Operation> m_backup;
     QPointer<core::Operation> m_listing;
     bool m_listAgain = false;

@@ -9,9 +9,11 @@
 #include "../common/placeholderpanel.h"
 #include "../common/winddowndialog.h"
 #include "../llm/llmpanel.h"
+#include "../restore/restorepanel.h"
 
 #include "core/ops/winddown.h"
 #include "core/ops/workspace.h"
+#include "core/restore/restorestore.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -142,6 +144,7 @@ void MainWindow::dropWorkspace()
     m_operationBar = nullptr;
     m_backups = nullptr;
     m_cluster = nullptr;
+    m_restore = nullptr;
     m_workspace.reset();
 }
 
@@ -321,11 +324,7 @@ void MainWindow::buildPanels()
         QWidget *widget;
     } panels[] = {
         {tr("Backups"), m_backups},
-        {tr("Restore"),
-         new PlaceholderPanel(tr("Restore"),
-                              tr("One-click verified restore and the guided walkthrough: verify, "
-                                 "restore into a staging database, compare, swap, scale back."),
-                              m_stack)},
+        {tr("Restore"), m_restore = new RestorePanel(m_workspace.get(), m_stack)},
         {tr("Cluster"), m_cluster},
         {tr("LLM"), new LlmPanel(m_workspace.get(), m_stack)},
         {tr("Checklist"),
@@ -342,7 +341,16 @@ void MainWindow::buildPanels()
         m_stack->addWidget(p.widget);
     }
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    m_nav->setCurrentRow(0);
+    connect(m_backups,
+            &BackupsPanel::restoreRequested,
+            this,
+            [this](const QString &region, const QString &key) {
+                m_nav->setCurrentRow(m_stack->indexOf(m_restore));
+                m_restore->openWizard(region, key);
+            });
+    // A restore that runs (or was interrupted) is what the commander must see first.
+    const bool restoring = core::RestoreStore(m_workspace->dataDir()).current().has_value();
+    m_nav->setCurrentRow(restoring ? m_stack->indexOf(m_restore) : 0);
     setCentralWidget(splitter);
 
     m_operationBar = new OperationBar(&m_workspace->runner(), this);
@@ -363,8 +371,10 @@ void MainWindow::onRegionChanged()
         return;
     const QString region = m_regions->currentData().toString();
     m_backups->setRegions(region.isEmpty() ? QStringList() : QStringList{region});
-    if (!region.isEmpty())
+    if (!region.isEmpty()) {
         m_cluster->showRegion(region);
+        m_restore->setRegion(region);
+    }
 }
 
 } // namespace ragdr::ui

@@ -21,6 +21,7 @@ namespace ragdr::ui {
 class BackupsPanel;
 class ClusterPanel;
 class OperationBar;
+class RestorePanel;
 
 // One window for the incident: a panel per job (Backups, Restore, Cluster, LLM, Checklist,
 // Timeline), the profile and region in the tool bar and status bar, and whatever runs with its
@@ -44,6 +45,7 @@ public:
     core::Workspace *workspace() const { return m_workspace.get(); }
     BackupsPanel *backupsPanel() const { return m_backups; }
     ClusterPanel *clusterPanel() const { return m_cluster; }
+    RestorePanel *restorePanel() const { return m_restore; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -85,6 +87,7 @@ private:
     OperationBar *m_operationBar = nullptr;
     BackupsPanel *m_backups = nullptr;
     ClusterPanel *m_cluster = nullptr;
+    RestorePanel *m_restore = nullptr;
 };
 
 } // namespace ragdr::ui
