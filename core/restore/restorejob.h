@@ -83,6 +83,7 @@ private:
     Status checkCluster(const Progress &progress);
     Status staging(const Progress &progress);
     Status verifyStaging(const Progress &progress);
+    Status rememberVerified(); // m_verifiedOid from the database now named m_staging
     Status cutover(const Progress &progress);
     Status stopApps(const Progress &progress);
     Status bringBack(const Progress &progress);
@@ -117,6 +118,7 @@ private:
     TocListing m_toc;
     std::optional<DatabaseInfo> m_live;
     std::optional<DatabaseFacts> m_expected; // what the database must hold after the swap
+    quint32 m_verifiedOid = 0; // the database verified before the swap (staging or kept)
     QString m_staging;
     QString m_preRestore;
     QHash<QString, int> m_replicas; // deployment -> replicas when pre-flight looked

@@ -128,7 +128,7 @@ Result<DatabaseInfo> RestoreServer::info(const QString &database)
                                "SELECT pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), "
                                "d.datcollate, d.datctype, "
                                "CASE WHEN has_database_privilege(d.oid, 'CONNECT') "
-                               "THEN pg_database_size(d.oid) END, d.datacl IS NULL "
+                               "THEN pg_database_size(d.oid) END, d.datacl IS NULL, d.oid "
                                "FROM pg_database d WHERE d.datname = $1"),
                            {database});
     if (!rows)
@@ -144,6 +144,7 @@ Result<DatabaseInfo> RestoreServer::info(const QString &database)
     info.ctype = r.value(3).toString();
     info.bytes = r.value(4).isValid() ? r.value(4).toString().toLongLong() : -1;
     info.defaultAcl = isTrue(r.value(5));
+    info.oid = r.value(6).toString().toUInt();
     auto grants
         = m_session->query(QStringLiteral(
                                "SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' "

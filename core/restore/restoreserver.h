@@ -28,6 +28,7 @@ struct ServerSession
 struct DatabaseInfo
 {
     QString name;
+    quint32 oid = 0; // the same database under any name: a rename keeps it
     QString owner;
     QString encoding;
     QString collate;
