@@ -426,6 +426,7 @@ void KubeApiServer::notFound(HttpConnection *connection, const Target &target)
 
 void KubeApiServer::handle(HttpConnection *connection, const HttpRequest &request)
 {
+    ++m_requests;
     // Every request, /version included, carries the token over TLS (kubectl-wire.md §0).
     const QByteArray authorization = request.header("authorization");
     const QByteArray expected = "Bearer " + m_config.token.toUtf8();

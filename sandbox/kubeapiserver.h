@@ -39,6 +39,8 @@ public:
     void setDenied(const QStringList &rules) { m_denied = rules; }
     QStringList denied() const { return m_denied; }
     double errorShare() const { return m_errorShare; }
+    // Requests answered so far, for tests that want to know how hard a client pushes.
+    qint64 requests() const { return m_requests; }
 
 private:
     struct ResourceInfo
@@ -111,6 +113,7 @@ private:
     KubeClusterConfig m_config;
     double m_errorShare = 0;
     QStringList m_denied;
+    qint64 m_requests = 0;
 };
 
 } // namespace ragdr::sandbox

@@ -95,7 +95,8 @@ QJsonObject KubeCluster::status() const
             {QStringLiteral("listening"), m_http && m_http->isListening()},
             {QStringLiteral("faults"), QJsonArray::fromStringList(m_faults)},
             {QStringLiteral("pods"), m_store ? m_store->objects(KubeResource::Pods).size() : 0},
-            {QStringLiteral("resourceVersion"), m_store ? m_store->resourceVersion() : 0}};
+            {QStringLiteral("resourceVersion"), m_store ? m_store->resourceVersion() : 0},
+            {QStringLiteral("requests"), m_api ? m_api->requests() : 0}};
 }
 
 } // namespace ragdr::sandbox

@@ -4,6 +4,7 @@
 // heals the region when it ends, whatever happens.
 #include "kubectl.h"
 #include "testsandbox.h"
+#include "wait.h"
 
 #include "core/cluster/clusteroperations.h"
 #include "core/cluster/clusterqueries.h"
@@ -22,6 +23,7 @@
 using namespace ragdr;
 using namespace ragdr::core;
 using namespace ragdr::test;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -117,7 +119,7 @@ protected:
                              raw->states.append(s);
                          });
         w->watcher->start();
-        EXPECT_TRUE(QTest::qWaitFor([raw] { return raw->batches > 0; }, 15000));
+        EXPECT_TRUE(waitUntil([raw] { return raw->batches > 0; }, 15s));
         return w;
     }
 
@@ -125,14 +127,27 @@ protected:
     void expectTableIsTheTruth(Watch &w)
     {
         QHash<QString, QString> server;
-        const bool equal = QTest::qWaitFor(
+        const bool equal = waitUntil(
             [&] {
                 server = truth();
                 return w.table() == server;
             },
-            20000);
+            20s);
         EXPECT_TRUE(equal) << "the watched table differs from the server: " << w.table().size()
                            << " rows against " << server.size();
+    }
+
+    // Requests region B's API server has answered so far.
+    qint64 requestsServed() const
+    {
+        const auto status = m_kube->status();
+        EXPECT_TRUE(status.has_value()) << qPrintable(status.error().message);
+        for (const QJsonValue &c :
+             status.value_or(QJsonObject()).value(QStringLiteral("clusters")).toArray()) {
+            if (c.toObject().value(QStringLiteral("name")).toString() == kRegion)
+                return c.toObject().value(QStringLiteral("requests")).toInteger();
+        }
+        return -1;
     }
 
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -155,7 +170,7 @@ TEST_F(FaultsTest, AWatchThatExpiresRelistsAndEndsWithTheServersTruth)
                         QStringLiteral("rag-worker")})
                   .exitCode,
               0);
-    EXPECT_TRUE(QTest::qWaitFor([&] { return w->watcher->relists() > relistsBefore; }, 20000))
+    EXPECT_TRUE(waitUntil([&] { return w->watcher->relists() > relistsBefore; }, 20s))
         << "the watcher never relisted after 410 Expired";
     ASSERT_NO_FATAL_FAILURE(heal());
     ASSERT_EQ(regionB()
@@ -174,8 +189,7 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
     auto w = watchPods();
     ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("region-down")));
     EXPECT_TRUE(
-        QTest::qWaitFor([&] { return w->states.contains(ResourceWatcher::State::Reconnecting); },
-                        20000))
+        waitUntil([&] { return w->states.contains(ResourceWatcher::State::Reconnecting); }, 20s))
         << "the watcher never noticed its server was gone";
     ASSERT_NO_FATAL_FAILURE(heal());
     // Changes made while it reconnects are not lost.
@@ -187,8 +201,7 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
                   .exitCode,
               0);
     EXPECT_TRUE(
-        QTest::qWaitFor([&] { return w->watcher->state() == ResourceWatcher::State::Watching; },
-                        40000));
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 40s));
     expectTableIsTheTruth(*w);
     ASSERT_EQ(regionB()
                   .run({QStringLiteral("scale"),
@@ -198,6 +211,50 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
                   .exitCode,
               0);
     expectTableIsTheTruth(*w);
+}
+
+// kubectl rollout status's wait, with a watch the server refuses (403): it reads again after a
+// pause that grows, instead of asking hundreds of times a second until its deadline.
+TEST_F(FaultsTest, TheRolloutWaitBacksOffWhenTheServerRefusesItsWatch)
+{
+    const QString app = uniqueName(QStringLiteral("stuck"));
+    // Its pod never schedules: the rollout never completes.
+    const KubectlRun created
+        = regionB().run({QStringLiteral("create"),
+                         QStringLiteral("-f"),
+                         QStringLiteral("-"),
+                         QStringLiteral("--validate=false")},
+                        json(deploymentJson(app,
+                                            1,
+                                            {{QStringLiteral("sandbox.ragdr.io/simulate"),
+                                              QStringLiteral("unschedulable")}})));
+    ASSERT_EQ(created.exitCode, 0) << qPrintable(created.all());
+    struct Cleanup
+    {
+        Kubectl kubectl;
+        QString app;
+        ~Cleanup()
+        {
+            kubectl.run({QStringLiteral("delete"),
+                         QStringLiteral("deployment"),
+                         app,
+                         QStringLiteral("--wait=false")});
+        }
+    } cleanup{regionB(), app};
+    auto workspace = Workspace::forProfile(
+        TestSandbox::shared().isolatedProfile(m_tmp->path() + QStringLiteral("/stuck"), {app}));
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:watch:deployments")));
+    const qint64 before = requestsServed();
+    QSignalSpy done(ClusterOperations::rolloutStatus(*workspace, kRegion, app, 6),
+                    &Operation::finished);
+    ASSERT_TRUE(done.wait(60000));
+    const qint64 asked = requestsServed() - before;
+    const auto r = done.first().at(0).value<OperationResult>();
+    EXPECT_FALSE(r.ok());
+    EXPECT_TRUE(r.message.contains(QStringLiteral("timed out"))) << qPrintable(r.message);
+    // A read and a refused watch per round, rounds 0.25-0.5 s apart and doubling: about ten
+    // requests in six seconds. Without a pause it is thousands.
+    EXPECT_LT(asked, 40) << "requests in 6 s of waiting: " << asked;
 }
 
 TEST_F(FaultsTest, ScaleGoesThroughApiServerErrorsAndTheTableFollows)
