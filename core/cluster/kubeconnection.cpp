@@ -59,9 +59,8 @@ Result<std::shared_ptr<KubeConnection>> KubeConnection::open(const ClusterAccess
     return c;
 }
 
-Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
-                                                const CancelToken &cancel,
-                                                quint64 *credentialSerial) const
+QNetworkRequest KubeConnection::prepare(const KubeRequest &request,
+                                        const Credential &credential) const
 {
     QNetworkRequest r(m_access.url(request.path, request.query));
     r.setRawHeader("Accept", request.accept);
@@ -72,21 +71,30 @@ Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     // kubectl sends credentials over TLS only (kubectl-wire.md §0); so do we.
     if (m_access.usesTls()) {
-        auto credential = m_credentials->credential(cancel);
-        if (!credential) {
-            return fail(credential.error().prefixed(
-                QStringLiteral("credentials for context %1").arg(m_access.context)));
-        }
-        if (credentialSerial)
-            *credentialSerial = credential->serial;
-        const QByteArray auth = credential->authorizationHeader();
+        const QByteArray auth = credential.authorizationHeader();
         if (!auth.isEmpty())
             r.setRawHeader("Authorization", auth);
-        r.setSslConfiguration(credential->applyTo(m_tls));
+        r.setSslConfiguration(credential.applyTo(m_tls));
         if (!m_access.tlsServerName.isEmpty())
             r.setPeerVerifyName(m_access.tlsServerName);
     }
     return r;
+}
+
+Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
+                                                const CancelToken &cancel,
+                                                quint64 *credentialSerial) const
+{
+    if (!m_access.usesTls())
+        return prepare(request, Credential());
+    auto credential = m_credentials->credential(cancel);
+    if (!credential) {
+        return fail(credential.error().prefixed(
+            QStringLiteral("credentials for context %1").arg(m_access.context)));
+    }
+    if (credentialSerial)
+        *credentialSerial = credential->serial;
+    return prepare(request, *credential);
 }
 
 Error KubeConnection::errorFrom(int status, const QByteArray &body, const QString &what)

@@ -51,9 +51,11 @@ public:
     const QString &ns() const { return m_access.ns; }
     CredentialProvider &credentials() const { return *m_credentials; }
 
-    // The request with its URL, headers, TLS settings and credential; the credential's serial is
-    // returned so that a 401 can invalidate exactly it. May block while an exec plugin runs: call
-    // it off the GUI thread.
+    // The request with its URL, headers, TLS settings and this credential (none over plain
+    // http, as kubectl). Never blocks.
+    QNetworkRequest prepare(const KubeRequest &request, const Credential &credential) const;
+    // The same with the credential obtained first; its serial is returned so that a 401 can
+    // invalidate exactly it. May block while an exec plugin runs: only on an operation's thread.
     Result<QNetworkRequest> prepare(const KubeRequest &request,
                                     const CancelToken &cancel,
                                     quint64 *credentialSerial) const;
