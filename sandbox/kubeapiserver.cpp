@@ -446,6 +446,15 @@ void KubeApiServer::handle(HttpConnection *connection, const HttpRequest &reques
     route(connection, request);
 }
 
+void KubeApiServer::setWatchStall(bool on)
+{
+    m_watchStall = on;
+    if (on) {
+        for (KubeWatch *watch : findChildren<KubeWatch *>(Qt::FindDirectChildrenOnly))
+            watch->stall();
+    }
+}
+
 std::optional<KubeApiServer::Target> KubeApiServer::parseResourcePath(
     const QStringList &segments) const
 {
@@ -971,6 +980,7 @@ void KubeApiServer::watch(HttpConnection *connection,
     const bool initialEvents = request.queryValue(QStringLiteral("sendInitialEvents"))
                                == QLatin1String("true");
     options.initialEventsEnd = initialEvents;
+    options.stalled = m_watchStall;
 
     const QString rvText = request.queryValue(QStringLiteral("resourceVersion"));
     std::optional<qint64> after;

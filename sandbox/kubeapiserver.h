@@ -39,6 +39,9 @@ public:
     void setDenied(const QStringList &rules) { m_denied = rules; }
     QStringList denied() const { return m_denied; }
     double errorShare() const { return m_errorShare; }
+    // The watch-stall fault: open watches go silent, and new ones open and stay silent. Healing
+    // it leaves the silent ones as they are (a broken connection does not come back).
+    void setWatchStall(bool on);
     // Requests answered so far, for tests that want to know how hard a client pushes.
     qint64 requests() const { return m_requests; }
 
@@ -113,6 +116,7 @@ private:
     KubeClusterConfig m_config;
     double m_errorShare = 0;
     QStringList m_denied;
+    bool m_watchStall = false;
     qint64 m_requests = 0;
 };
 

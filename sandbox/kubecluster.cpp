@@ -45,6 +45,7 @@ QStringList KubeCluster::faultNames()
             QStringLiteral("worker-down"),
             QStringLiteral("apiserver-errors"),
             QStringLiteral("watch-expire"),
+            QStringLiteral("watch-stall"),
             QStringLiteral("region-down"),
             QStringLiteral("deny:VERB:RESOURCE[/SUBRESOURCE]")};
 }
@@ -60,6 +61,8 @@ core::Status KubeCluster::inject(const QString &fault)
     } else if (fault == QLatin1String("watch-expire")) {
         m_store->dropHistory();
         m_expireTimer.start();
+    } else if (fault == QLatin1String("watch-stall")) {
+        m_api->setWatchStall(true);
     } else if (fault == QLatin1String("region-down")) {
         // The region's control plane is gone: connections drop, new ones are refused.
         m_http->stop();
@@ -81,6 +84,7 @@ void KubeCluster::heal()
     m_controller->setFault(KubeController::Fault::WorkerDown, false);
     m_api->setErrorShare(0);
     m_api->setDenied({});
+    m_api->setWatchStall(false);
     m_expireTimer.stop();
     if (!m_http->isListening())
         (void) m_http->listen(m_config.port);

@@ -94,12 +94,20 @@ protected:
         ResourceStore store;
         int batches = 0;
         QList<ResourceWatcher::State> states;
+        QStringList details;                      // why it reconnected, each time
         std::unique_ptr<ResourceWatcher> watcher; // last: it goes first, before what it feeds
 
         QHash<QString, QString> table() const { return versions(store.objects().values()); }
+        bool reconnectedBecause(const QString &why) const
+        {
+            return std::any_of(details.cbegin(), details.cend(), [&](const QString &d) {
+                return d.contains(why);
+            });
+        }
     };
 
-    std::unique_ptr<Watch> watchPods()
+    std::unique_ptr<Watch> watchPods(std::chrono::milliseconds inactivity
+                                     = ResourceWatcher::kInactivityTimeout)
     {
         auto w = std::make_unique<Watch>();
         QUrlQuery query;
@@ -108,6 +116,7 @@ protected:
         w->watcher = std::make_unique<ResourceWatcher>(connection(),
                                                        kubepaths::pods(QStringLiteral("rag-prod")),
                                                        query);
+        w->watcher->setInactivityTimeout(inactivity);
         Watch *raw = w.get();
         QObject::connect(raw->watcher.get(), &ResourceWatcher::batch, [raw](const WatchBatch &b) {
             raw->store.apply(b);
@@ -115,8 +124,10 @@ protected:
         });
         QObject::connect(raw->watcher.get(),
                          &ResourceWatcher::stateChanged,
-                         [raw](ResourceWatcher::State s, const QString &) {
+                         [raw](ResourceWatcher::State s, const QString &detail) {
                              raw->states.append(s);
+                             if (s == ResourceWatcher::State::Reconnecting)
+                                 raw->details.append(detail);
                          });
         w->watcher->start();
         EXPECT_TRUE(waitUntil([raw] { return raw->batches > 0; }, 15s));
@@ -202,6 +213,39 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
               0);
     EXPECT_TRUE(
         waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 40s));
+    expectTableIsTheTruth(*w);
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("scale"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker"),
+                        QStringLiteral("--replicas=2")})
+                  .exitCode,
+              0);
+    expectTableIsTheTruth(*w);
+}
+
+// A watch that stays open and says nothing (watch-stall: a proxy that lost its upstream) is
+// noticed by its silence and opened again from where it was; what changed meanwhile arrives.
+TEST_F(FaultsTest, ASilentWatchIsNoticedAndCatchesUp)
+{
+    // The drill sends a bookmark every second: four silent seconds are a stall.
+    auto w = watchPods(4s);
+    ASSERT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 20s));
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("watch-stall")));
+    EXPECT_TRUE(waitUntil([&] { return w->reconnectedBecause(QStringLiteral("silent")); }, 30s))
+        << "the watcher never noticed that its watch had gone silent";
+    // Changes made while it is cut off are not lost.
+    ASSERT_EQ(regionB()
+                  .run({QStringLiteral("scale"),
+                        QStringLiteral("deployment"),
+                        QStringLiteral("rag-worker"),
+                        QStringLiteral("--replicas=3")})
+                  .exitCode,
+              0);
+    ASSERT_NO_FATAL_FAILURE(heal());
+    EXPECT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 60s));
     expectTableIsTheTruth(*w);
     ASSERT_EQ(regionB()
                   .run({QStringLiteral("scale"),
