@@ -13,7 +13,10 @@
 #include "core/cluster/resourcewatcher.h"
 #include "core/ops/workspace.h"
 #include "sandbox/drillkube.h"
+#include "ui/cluster/clusterpanel.h"
+#include "ui/cluster/regionview.h"
 
+#include <QLabel>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -299,6 +302,38 @@ TEST_F(FaultsTest, TheRolloutWaitBacksOffWhenTheServerRefusesItsWatch)
     // A read and a refused watch per round, rounds 0.25-0.5 s apart and doubling: about ten
     // requests in six seconds. Without a pause it is thousands.
     EXPECT_LT(asked, 40) << "requests in 6 s of waiting: " << asked;
+}
+
+// One line per region covers every feed: with the events denied, the Cluster panel says so,
+// naming the feed and the server's reason, while the pods and deployments stay watched; it used
+// to follow the pods alone and say "Watching".
+TEST_F(FaultsTest, TheClusterPanelSaysWhichFeedIsDeniedAndWhy)
+{
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:list:events")));
+    ui::ClusterPanel panel(m_workspace.get());
+    panel.show();
+    ui::RegionView *view = panel.regionView(kRegion);
+    ASSERT_NE(view, nullptr);
+    auto *line = view->findChild<QLabel *>(QStringLiteral("connectionLabel"));
+    ASSERT_NE(line, nullptr);
+    const bool said = waitUntil(
+        [&] {
+            const QString text = line->text();
+            return text.contains(QStringLiteral("events denied"))
+                   && text.contains(QStringLiteral("cannot list resource \"events\""))
+                   && text.contains(QStringLiteral("pods, deployments watched"))
+                   && text.contains(QStringLiteral("last event"));
+        },
+        30s);
+    EXPECT_TRUE(said) << qPrintable(line->text());
+    EXPECT_FALSE(line->property("connected").toBool());
+
+    // Allowed again: the feed comes back on its own, and the line says all is watched.
+    ASSERT_NO_FATAL_FAILURE(heal());
+    EXPECT_TRUE(waitUntil([&] { return line->property("connected").toBool(); }, 60s))
+        << qPrintable(line->text());
+    EXPECT_TRUE(line->text().startsWith(QStringLiteral("Watching namespace rag-prod")))
+        << qPrintable(line->text());
 }
 
 TEST_F(FaultsTest, ScaleGoesThroughApiServerErrorsAndTheTableFollows)
