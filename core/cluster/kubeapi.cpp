@@ -54,10 +54,8 @@ void waitFor(QNetworkReply *reply,
 
 KubeApi::KubeApi(std::shared_ptr<KubeConnection> connection)
     : m_connection(std::move(connection))
-    , m_nam(std::make_unique<QNetworkAccessManager>())
-{
-    m_nam->setAutoDeleteReplies(false);
-}
+    , m_nam(m_connection->networkAccess())
+{}
 
 KubeApi::~KubeApi() = default;
 

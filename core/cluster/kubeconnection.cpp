@@ -1,6 +1,9 @@
 #include "kubeconnection.h"
 
+#include "kubeproxy.h"
+
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 
 namespace ragdr::core {
 
@@ -52,11 +55,25 @@ Result<std::shared_ptr<KubeConnection>> KubeConnection::open(const ClusterAccess
             return fail(tls.error());
         c->m_tls = *tls;
     }
+    auto proxy = KubeProxy::decide(c->m_access.server, c->m_access.proxyUrl);
+    if (!proxy) {
+        return fail(proxy.error().prefixed(
+            QStringLiteral("context \"%1\" (%2)").arg(c->m_access.context, c->m_access.origin)));
+    }
+    c->m_proxy = *proxy;
     auto credentials = c->m_access.credentialProvider();
     if (!credentials)
         return fail(credentials.error());
     c->m_credentials = *credentials;
     return c;
+}
+
+std::unique_ptr<QNetworkAccessManager> KubeConnection::networkAccess() const
+{
+    auto nam = std::make_unique<QNetworkAccessManager>();
+    nam->setProxy(m_proxy);
+    nam->setAutoDeleteReplies(false);
+    return nam;
 }
 
 QNetworkRequest KubeConnection::prepare(const KubeRequest &request,
@@ -69,6 +86,9 @@ QNetworkRequest KubeConnection::prepare(const KubeRequest &request,
         r.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
     r.setTransferTimeout(request.timeoutMs);
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    // The kubeconfig's disable-compression: client-go then asks for no gzip.
+    if (m_access.disableCompression)
+        r.setRawHeader("Accept-Encoding", "identity");
     // kubectl sends credentials over TLS only (kubectl-wire.md §0); so do we.
     if (m_access.usesTls()) {
         const QByteArray auth = credential.authorizationHeader();

@@ -78,10 +78,8 @@ void ResourceWatcher::start()
 {
     if (m_running)
         return;
-    if (!m_nam) {
-        m_nam = std::make_unique<QNetworkAccessManager>();
-        m_nam->setAutoDeleteReplies(false);
-    }
+    if (!m_nam)
+        m_nam = m_connection->networkAccess();
     m_running = true;
     m_flushTimer.start();
     relist(QString());

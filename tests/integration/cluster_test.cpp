@@ -1,6 +1,7 @@
 // ragdr's Kubernetes client side by side with the real kubectl, against the drill's simulated
 // cluster (context drill-a). Each test acts only on deployments and pods it creates, with a
 // profile that names them, so that tests run side by side.
+#include "connectproxy.h"
 #include "kubectl.h"
 #include "ragdrcli.h"
 #include "testdatabase.h"
@@ -671,3 +672,69 @@ TEST(ClusterServiceClient, ARegionConnectsOnceItsKubeconfigAppears)
         << qPrintable(service.status(region).clientError);
 }
 
+// The kubeconfig's proxy-url carries every request, as kubectl sends them: through an HTTP
+// CONNECT tunnel to the API server, TLS end to end. It used to be read and then ignored, so
+// ragdr went around the proxy that kubectl went through.
+TEST(ClusterProxy, ProxyUrlCarriesEveryRequestAsInKubectl)
+{
+    ASSERT_FALSE(Kubectl::program().isEmpty()) << Kubectl::missingMessage();
+    ConnectProxy proxy;
+    ASSERT_TRUE(proxy.listen());
+    auto dir = makeTempDir();
+    QFile original(TestSandbox::shared().environment().kubeconfigPath());
+    ASSERT_TRUE(original.open(QIODevice::ReadOnly));
+    QByteArray text = original.readAll();
+    // Every cluster of the sandbox's kubeconfig gets the proxy.
+    const QByteArray withProxy = "\n    proxy-url: http://127.0.0.1:"
+                                 + QByteArray::number(proxy.port()) + "\n    server: ";
+    text.replace(QByteArrayLiteral("\n    server: "), withProxy);
+    const QString kubeconfig = dir->filePath(QStringLiteral("kubeconfig"));
+    QFile config(kubeconfig);
+    ASSERT_TRUE(config.open(QIODevice::WriteOnly));
+    config.write(text);
+    config.close();
+    config.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+    auto connection = KubeConnection::open(
+        KubeTarget{QStringLiteral("drill-a"), QStringLiteral("rag-prod"), kubeconfig});
+    ASSERT_TRUE(connection.has_value()) << qPrintable(connection.error().message);
+    EXPECT_TRUE((*connection)
+                    ->access()
+                    .describe()
+                    .contains(QStringLiteral("through proxy http://127.0.0.1:%1").arg(proxy.port())))
+        << qPrintable((*connection)->access().describe());
+    const QString server = QStringLiteral("127.0.0.1:%1").arg((*connection)->access().server.port());
+    // The request runs on another thread: this one serves the proxy meanwhile.
+    auto list = [&] {
+        QFuture<Result<QList<QJsonObject>>> listed = QtConcurrent::run([c = *connection] {
+            KubeApi api(c);
+            return api.list(QStringLiteral("/api/v1/namespaces/rag-prod/pods"), {}, CancelToken());
+        });
+        EXPECT_TRUE(ragdr::test::waitUntil([&] { return listed.isFinished(); }, 60s));
+        return listed.result();
+    };
+    const auto pods = list();
+    ASSERT_TRUE(pods.has_value()) << qPrintable(pods.error().message);
+    EXPECT_FALSE(pods->isEmpty());
+    ASSERT_FALSE(proxy.tunnels().isEmpty()) << "ragdr went around the proxy";
+    EXPECT_EQ(proxy.tunnels().first(), server);
+
+    // kubectl, the referee, goes the same way.
+    const int before = int(proxy.tunnels().size());
+    auto kubectl = QtConcurrent::run([&] {
+        return Kubectl(kubeconfig, dir->filePath(QStringLiteral("cache")))
+            .run({QStringLiteral("get"),
+                  QStringLiteral("pods"),
+                  QStringLiteral("-n"),
+                  QStringLiteral("rag-prod")});
+    });
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return kubectl.isFinished(); }, 90s));
+    EXPECT_EQ(kubectl.result().exitCode, 0) << qPrintable(kubectl.result().all());
+    EXPECT_GT(proxy.tunnels().size(), before);
+    EXPECT_TRUE(proxy.tunnels().contains(server));
+
+    // With the proxy gone nothing gets through: nothing went around it.
+    proxy.close();
+    const auto cut = list();
+    EXPECT_FALSE(cut.has_value());
+}

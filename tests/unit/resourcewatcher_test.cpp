@@ -120,3 +120,26 @@ TEST(ResourceWatcherFailures, AnErrorEventEndsTheWatchAsAFailureAndBacksOff)
     EXPECT_GE(server.count(QStringLiteral("list")), 3);
 }
 
+// The kubeconfig's disable-compression is applied, not just read: no gzip is asked for.
+TEST(KubeConnectionRequests, DisableCompressionAsksForNoGzip)
+{
+    QList<QByteArray> encodings;
+    FakeApiServer server([&](sandbox::HttpConnection *c, const sandbox::HttpRequest &r) {
+        encodings.append(r.header("accept-encoding"));
+        answerList(c);
+    });
+    ASSERT_TRUE(server.isListening()) << qPrintable(testCertificates().error);
+    auto listOnce = [&](bool disableCompression) {
+        ClusterAccess access = server.access();
+        access.disableCompression = disableCompression;
+        Watched w(access);
+        ASSERT_TRUE(waitUntil([&] { return !encodings.isEmpty(); }, 10s));
+    };
+    listOnce(false);
+    ASSERT_FALSE(encodings.isEmpty());
+    EXPECT_TRUE(encodings.constLast().contains("gzip")) << encodings.constLast().constData();
+    encodings.clear();
+    listOnce(true);
+    ASSERT_FALSE(encodings.isEmpty());
+    EXPECT_EQ(encodings.constFirst(), QByteArray("identity"));
+}
