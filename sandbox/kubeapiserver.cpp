@@ -16,8 +16,6 @@
 
 namespace ragdr::sandbox {
 
-using core::KubeResource;
-
 namespace {
 
 const QByteArray kJson = "application/json";
@@ -907,7 +905,7 @@ void KubeApiServer::list(HttpConnection *connection,
     if (request.header("accept").contains("as=PartialObjectMetadataList")) {
         QJsonArray partial;
         for (const QJsonObject &o : items)
-            partial.append(core::KubeTable::partialObjectMetadata(o));
+            partial.append(KubeTable::partialObjectMetadata(o));
         QJsonObject meta{{QStringLiteral("resourceVersion"), QString::number(listVersion)}};
         if (!continueToken.isEmpty())
             meta.insert(QStringLiteral("continue"), continueToken);
@@ -921,19 +919,19 @@ void KubeApiServer::list(HttpConnection *connection,
     }
     const QString version = tableVersion(request.header("accept"));
     if (!version.isEmpty()) {
-        core::KubeTableOptions options;
+        KubeTableOptions options;
         options.apiVersion = QStringLiteral("meta.k8s.io/") + version;
         options.resourceVersion = QString::number(listVersion);
         options.continueToken = continueToken;
         options.remainingItemCount = remaining;
         const QString include = request.queryValue(QStringLiteral("includeObject"));
         if (include == QLatin1String("None"))
-            options.includeObject = core::KubeTableOptions::IncludeObject::None;
+            options.includeObject = KubeTableOptions::IncludeObject::None;
         else if (include == QLatin1String("Object"))
-            options.includeObject = core::KubeTableOptions::IncludeObject::Object;
+            options.includeObject = KubeTableOptions::IncludeObject::Object;
         sendJson(connection,
                  200,
-                 core::KubeTable::build(target.info.resource, items, m_store.now(), options));
+                 KubeTable::build(target.info.resource, items, m_store.now(), options));
         return;
     }
     QJsonObject meta{{QStringLiteral("resourceVersion"), QString::number(listVersion)}};
@@ -971,9 +969,9 @@ void KubeApiServer::watch(HttpConnection *connection,
     options.tableOptions.apiVersion = QStringLiteral("meta.k8s.io/")
                                       + (version.isEmpty() ? QStringLiteral("v1") : version);
     if (request.queryValue(QStringLiteral("includeObject")) == QLatin1String("None"))
-        options.tableOptions.includeObject = core::KubeTableOptions::IncludeObject::None;
+        options.tableOptions.includeObject = KubeTableOptions::IncludeObject::None;
     else if (request.queryValue(QStringLiteral("includeObject")) == QLatin1String("Object"))
-        options.tableOptions.includeObject = core::KubeTableOptions::IncludeObject::Object;
+        options.tableOptions.includeObject = KubeTableOptions::IncludeObject::Object;
     options.bookmarks = request.queryValue(QStringLiteral("allowWatchBookmarks"))
                         == QLatin1String("true");
     options.timeoutSeconds = request.queryValue(QStringLiteral("timeoutSeconds")).toInt();
@@ -1024,12 +1022,12 @@ void KubeApiServer::get(HttpConnection *connection, const HttpRequest &request, 
     }
     const QString version = tableVersion(request.header("accept"));
     if (!version.isEmpty() && target.subresource.isEmpty()) {
-        core::KubeTableOptions options;
+        KubeTableOptions options;
         options.apiVersion = QStringLiteral("meta.k8s.io/") + version;
         options.resourceVersion = metaString(object, QLatin1String("resourceVersion"));
         sendJson(connection,
                  200,
-                 core::KubeTable::build(target.info.resource, {object}, m_store.now(), options));
+                 KubeTable::build(target.info.resource, {object}, m_store.now(), options));
         return;
     }
     sendJson(connection, 200, object);

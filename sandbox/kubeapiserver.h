@@ -19,7 +19,7 @@ namespace ragdr::sandbox {
 // sees it (see reference/kubectl-wire.md): /version, aggregated and legacy discovery, list (JSON
 // or Table, paged, label and field selectors), get, watch, create, update, patch (merge,
 // strategic merge, JSON patch), delete, the scale and log subresources and
-// SelfSubjectAccessReview, behind a bearer token. Tables come from core's KubeTable, so the
+// SelfSubjectAccessReview, behind a bearer token. Tables come from KubeTable (core's printers where the console derives rows too), so the
 // rows kubectl prints here are the rows the console derives.
 class KubeApiServer final : public QObject
 {
@@ -48,7 +48,7 @@ public:
 private:
     struct ResourceInfo
     {
-        core::KubeResource resource;
+        KubeResource resource;
         QString group;
         QString version;
         QString plural;

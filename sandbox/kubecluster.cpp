@@ -4,8 +4,6 @@
 
 namespace ragdr::sandbox {
 
-using core::KubeResource;
-
 namespace {
 
 // Share of API requests that fail while apiserver-errors is on: enough for retries and error

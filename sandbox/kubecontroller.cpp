@@ -12,7 +12,6 @@
 
 namespace ragdr::sandbox {
 
-using core::KubeResource;
 namespace kubetime = core::kubetime;
 
 namespace {
@@ -342,7 +341,8 @@ void KubeController::seedConfiguration()
     };
     int octet = 10;
     for (const KubeWorkload &w : m_config.workloads) {
-        if (w.port <= 0 || m_store.contains(KubeResource::Services, KubeStore::key(m_config.ns, w.name)))
+        if (w.port <= 0
+            || m_store.contains(KubeResource::Services, KubeStore::key(m_config.ns, w.name)))
             continue;
         const QString ip = QStringLiteral("10.96.0.%1").arg(octet++);
         m_store.create(KubeResource::Services,
@@ -355,23 +355,29 @@ void KubeController::seedConfiguration()
                                      {QStringLiteral("clusterIPs"), QJsonArray{ip}},
                                      {QStringLiteral("selector"), w.matchLabels},
                                      {QStringLiteral("ports"),
-                                      QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("http")},
+                                      QJsonArray{QJsonObject{{QStringLiteral("name"),
+                                                              QStringLiteral("http")},
                                                              {QStringLiteral("port"), 80},
                                                              {QStringLiteral("targetPort"), w.port},
-                                                             {QStringLiteral("protocol"), QStringLiteral("TCP")}}}}}}});
+                                                             {QStringLiteral("protocol"),
+                                                              QStringLiteral("TCP")}}}}}}});
     }
-    if (!m_store.contains(KubeResource::ConfigMaps, KubeStore::key(m_config.ns, QStringLiteral("rag-config")))) {
+    if (!m_store.contains(KubeResource::ConfigMaps,
+                          KubeStore::key(m_config.ns, QStringLiteral("rag-config")))) {
         m_store.create(KubeResource::ConfigMaps,
                        {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
                         {QStringLiteral("kind"), QStringLiteral("ConfigMap")},
                         {QStringLiteral("metadata"), withName(QStringLiteral("rag-config"))},
                         {QStringLiteral("data"),
-                         QJsonObject{{QStringLiteral("LLM_MODEL"), QStringLiteral("gemini-2.0-flash")},
-                                     {QStringLiteral("EMBEDDING_MODEL"), QStringLiteral("text-embedding-004")},
+                         QJsonObject{{QStringLiteral("LLM_MODEL"),
+                                      QStringLiteral("gemini-2.0-flash")},
+                                     {QStringLiteral("EMBEDDING_MODEL"),
+                                      QStringLiteral("text-embedding-004")},
                                      {QStringLiteral("EMBEDDING_DIMENSION"), QStringLiteral("384")},
                                      {QStringLiteral("TOP_K"), QStringLiteral("5")}}}});
     }
-    if (!m_store.contains(KubeResource::Secrets, KubeStore::key(m_config.ns, QStringLiteral("rag-secrets")))) {
+    if (!m_store.contains(KubeResource::Secrets,
+                          KubeStore::key(m_config.ns, QStringLiteral("rag-secrets")))) {
         auto randomValue = [] {
             QByteArray bytes(24, Qt::Uninitialized);
             QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 6);
@@ -379,16 +385,17 @@ void KubeController::seedConfiguration()
         };
         QJsonObject m = withName(QStringLiteral("rag-secrets"));
         m.insert(QStringLiteral("managedFields"),
-                 QJsonArray{QJsonObject{{QStringLiteral("manager"), QStringLiteral("kubectl-create")},
-                                        {QStringLiteral("operation"), QStringLiteral("Update")},
-                                        {QStringLiteral("apiVersion"), QStringLiteral("v1")},
-                                        {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
-                                        {QStringLiteral("fieldsV1"),
-                                         QJsonObject{{QStringLiteral("f:data"),
-                                                      QJsonObject{{QStringLiteral("."), QJsonObject()},
-                                                                  {QStringLiteral("f:DATABASE_URL"), QJsonObject()},
-                                                                  {QStringLiteral("f:GEMINI_API_KEY"), QJsonObject()}}},
-                                                     {QStringLiteral("f:type"), QJsonObject()}}}}});
+                 QJsonArray{QJsonObject{
+                     {QStringLiteral("manager"), QStringLiteral("kubectl-create")},
+                     {QStringLiteral("operation"), QStringLiteral("Update")},
+                     {QStringLiteral("apiVersion"), QStringLiteral("v1")},
+                     {QStringLiteral("fieldsType"), QStringLiteral("FieldsV1")},
+                     {QStringLiteral("fieldsV1"),
+                      QJsonObject{{QStringLiteral("f:data"),
+                                   QJsonObject{{QStringLiteral("."), QJsonObject()},
+                                               {QStringLiteral("f:DATABASE_URL"), QJsonObject()},
+                                               {QStringLiteral("f:GEMINI_API_KEY"), QJsonObject()}}},
+                                  {QStringLiteral("f:type"), QJsonObject()}}}}});
         m_store.create(KubeResource::Secrets,
                        {{QStringLiteral("apiVersion"), QStringLiteral("v1")},
                         {QStringLiteral("kind"), QStringLiteral("Secret")},

@@ -136,14 +136,14 @@ void KubeWatch::send(const QByteArray &type, const QJsonObject &object)
     }
     QJsonObject payload = object;
     if (m_options.table) {
-        core::KubeTableOptions options = m_options.tableOptions;
+        KubeTableOptions options = m_options.tableOptions;
         // Only the first event carries the columns; kubectl reuses them.
         options.includeColumns = !m_columnsSent;
         options.resourceVersion = object.value(QLatin1String("metadata"))
                                       .toObject()
                                       .value(QLatin1String("resourceVersion"))
                                       .toString();
-        payload = core::KubeTable::build(m_options.resource, {object}, m_store.now(), options);
+        payload = KubeTable::build(m_options.resource, {object}, m_store.now(), options);
         m_columnsSent = true;
     }
     const QJsonObject event{{QStringLiteral("type"), QString::fromLatin1(type)},

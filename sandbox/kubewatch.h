@@ -5,7 +5,7 @@
 #include "kubestore.h"
 #include "labelselector.h"
 
-#include "core/cluster/kubetable.h"
+#include "kubetable.h"
 
 #include <QObject>
 #include <QPointer>
@@ -17,14 +17,14 @@ namespace ragdr::sandbox {
 
 struct KubeWatchOptions
 {
-    core::KubeResource resource = core::KubeResource::Pods;
+    KubeResource resource = KubeResource::Pods;
     QString kind;       // "Pod": the kind a BOOKMARK names
     QString apiVersion; // "v1"
     QString ns;         // empty: every namespace
     LabelSelector labels;
     FieldSelector fields;
     bool table = false; // events carry one-row Tables, as `kubectl get -w` asks
-    core::KubeTableOptions tableOptions;
+    KubeTableOptions tableOptions;
     bool bookmarks = false;
     bool initialEventsEnd = false; // sendInitialEvents=true: a BOOKMARK marks the end of the state
     int timeoutSeconds = 0;        // 0: the server's own limit
