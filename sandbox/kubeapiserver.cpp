@@ -1,6 +1,8 @@
 #include "kubeapiserver.h"
 
 #include "jsonpatch.h"
+#include "kubedefaults.h"
+#include "kubeobject.h"
 #include "kubelogstream.h"
 #include "kubewatch.h"
 
@@ -1101,7 +1103,7 @@ void KubeApiServer::create(HttpConnection *connection,
                            .arg(name));
             return;
         }
-        object = m_controller.defaultedPod(object);
+        object = KubeDefaults::pod(object);
         break;
     case KubeResource::Deployments: {
         const QJsonObject spec = object.value(QLatin1String("spec")).toObject();
@@ -1123,7 +1125,7 @@ void KubeApiServer::create(HttpConnection *connection,
                            .arg(name));
             return;
         }
-        object = m_controller.defaultedDeployment(object);
+        object = KubeDefaults::deployment(object);
         break;
     }
     case KubeResource::Events:
