@@ -28,6 +28,11 @@ QString nsOf(const QJsonObject &o)
     return meta(o).value(QLatin1String("namespace")).toString();
 }
 
+QString resourceVersionOf(const QJsonObject &o)
+{
+    return meta(o).value(QLatin1String("resourceVersion")).toString();
+}
+
 QString annotation(const QJsonObject &o, const QString &name)
 {
     return meta(o).value(QLatin1String("annotations")).toObject().value(name).toString();

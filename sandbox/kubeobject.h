@@ -15,6 +15,7 @@ inline const QString kLogsAnnotation = QStringLiteral("sandbox.ragdr.io/logs");
 QJsonObject meta(const QJsonObject &o);
 QString nameOf(const QJsonObject &o);
 QString nsOf(const QJsonObject &o);
+QString resourceVersionOf(const QJsonObject &o);
 QString annotation(const QJsonObject &o, const QString &name);
 // The name of the owner of this kind that is the object's controller, or "".
 QString controllerOwner(const QJsonObject &o, const QString &kind);
