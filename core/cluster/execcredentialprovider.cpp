@@ -26,11 +26,14 @@ constexpr int kWatchMs = 50;
 constexpr unsigned long kCancelPollMs = 50;
 
 // Plugins run here, never on a caller's thread and never on the global pool, where operations
-// waiting for the credential could take every thread the plugin needs.
+// waiting for the credential could take every thread the plugin needs. Never destroyed: a static
+// pool would wait at exit for a plugin whose thread gets no more events once the application
+// object is gone (so it never sees its cancel); the process's end stops the plugin instead
+// (ChildProcess gives its children PR_SET_PDEATHSIG).
 QThreadPool &pluginThreads()
 {
-    static QThreadPool pool;
-    return pool;
+    static QThreadPool *const pool = new QThreadPool;
+    return *pool;
 }
 
 QJsonValue jsonValue(const QByteArray &json)
