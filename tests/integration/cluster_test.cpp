@@ -447,18 +447,13 @@ class ClusterAuth : public ::testing::Test
 protected:
     void SetUp() override
     {
-        auto sandbox = KubeconfigLoader::load(KubeconfigSearch::fromEnvironment(
-            TestSandbox::shared().environment().kubeconfigPath()));
-        ASSERT_TRUE(sandbox.has_value()) << qPrintable(sandbox.error().message);
-        const KubeContext context = sandbox->contexts.value(QStringLiteral("drill-a"));
-        m_cluster = sandbox->clusters.value(context.cluster);
-        const QByteArray token = sandbox->users.value(context.user).token;
-        ASSERT_FALSE(token.isEmpty());
+        m_sandbox = sandboxContext();
+        ASSERT_FALSE(m_sandbox.token.isEmpty());
         m_dir = makeTempDir();
         QFile tokenFile(m_dir->filePath(QStringLiteral("token")));
         ASSERT_TRUE(tokenFile.open(QIODevice::WriteOnly));
         tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        tokenFile.write(token);
+        tokenFile.write(m_sandbox.token);
     }
 
     // The plugin's first credential is refused by the server, every later one is good; each run
@@ -491,18 +486,17 @@ protected:
         QFile config(path);
         if (!config.open(QIODevice::WriteOnly))
             return {};
-        config.write(QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: exec\n"
-                                    "clusters:\n- name: drill\n  cluster:\n    server: %1\n    "
-                                    "certificate-authority-data: %2\n"
-                                    "users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: "
-                                    "client.authentication.k8s.io/v1\n"
-                                    "      command: %3\n      interactiveMode: Never\n"
-                                    "contexts:\n- name: exec\n  context: {cluster: drill, user: "
-                                    "plugin, namespace: rag-prod}\n")
-                         .arg(m_cluster.server,
-                              QString::fromLatin1(m_cluster.certificateAuthorityData.toBase64()),
-                              pluginPath())
-                         .toUtf8());
+        config.write(
+            QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: exec\n"
+                           "clusters:\n- name: drill\n  cluster:\n    server: %1\n    "
+                           "certificate-authority-data: %2\n"
+                           "users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: "
+                           "client.authentication.k8s.io/v1\n"
+                           "      command: %3\n      interactiveMode: Never\n"
+                           "contexts:\n- name: exec\n  context: {cluster: drill, user: "
+                           "plugin, namespace: rag-prod}\n")
+                .arg(m_sandbox.server, QString::fromLatin1(m_sandbox.caPem.toBase64()), pluginPath())
+                .toUtf8());
         return path;
     }
 
@@ -521,7 +515,7 @@ protected:
 
     QString pluginPath() const { return m_dir->filePath(QStringLiteral("plugin.sh")); }
 
-    KubeCluster m_cluster;
+    SandboxContext m_sandbox;
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
@@ -569,18 +563,7 @@ TEST_F(ClusterAuth, ThreeWatchersThroughABurstOf401sConvergeAndNothingHangs)
                                             QStringLiteral("--validate=false")},
                                            json(deploymentJson(app, 2)));
     ASSERT_EQ(created.exitCode, 0) << qPrintable(created.all());
-    struct Cleanup
-    {
-        const Kubectl &kubectl;
-        QString app;
-        ~Cleanup()
-        {
-            kubectl.run({QStringLiteral("delete"),
-                         QStringLiteral("deployment"),
-                         app,
-                         QStringLiteral("--wait=false")});
-        }
-    } cleanup{kubectl, app};
+    const DeploymentCleanup cleanup(kubectl, app);
     auto serverPods = [&] {
         QSet<QString> names;
         for (const QStringList &row : rows(kubectl

@@ -48,6 +48,16 @@ protected:
     void TearDown() override { (void) m_kube->heal(kRegion); }
 
     const Kubectl &kubectl() const { return *m_kubectl; }
+    void scaleWorkers(int replicas) const
+    {
+        ASSERT_EQ(regionB()
+                      .run({QStringLiteral("scale"),
+                            QStringLiteral("deployment"),
+                            QStringLiteral("rag-worker"),
+                            QStringLiteral("--replicas=%1").arg(replicas)})
+                      .exitCode,
+                  0);
+    }
     Kubectl regionB() const { return m_kubectl->withContext(kRegion); }
 
     void inject(const QString &fault)
@@ -207,23 +217,11 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
         << "the watcher never noticed its server was gone";
     ASSERT_NO_FATAL_FAILURE(heal());
     // Changes made while it reconnects are not lost.
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=3")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(3));
     EXPECT_TRUE(
         waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 40s));
     expectTableIsTheTruth(*w);
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=2")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(2));
     expectTableIsTheTruth(*w);
 }
 
@@ -239,24 +237,12 @@ TEST_F(FaultsTest, ASilentWatchIsNoticedAndCatchesUp)
     EXPECT_TRUE(waitUntil([&] { return w->reconnectedBecause(QStringLiteral("silent")); }, 30s))
         << "the watcher never noticed that its watch had gone silent";
     // Changes made while it is cut off are not lost.
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=3")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(3));
     ASSERT_NO_FATAL_FAILURE(heal());
     EXPECT_TRUE(
         waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 60s));
     expectTableIsTheTruth(*w);
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=2")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(2));
     expectTableIsTheTruth(*w);
 }
 
@@ -276,18 +262,7 @@ TEST_F(FaultsTest, TheRolloutWaitBacksOffWhenTheServerRefusesItsWatch)
                                             {{QStringLiteral("sandbox.ragdr.io/simulate"),
                                               QStringLiteral("unschedulable")}})));
     ASSERT_EQ(created.exitCode, 0) << qPrintable(created.all());
-    struct Cleanup
-    {
-        Kubectl kubectl;
-        QString app;
-        ~Cleanup()
-        {
-            kubectl.run({QStringLiteral("delete"),
-                         QStringLiteral("deployment"),
-                         app,
-                         QStringLiteral("--wait=false")});
-        }
-    } cleanup{regionB(), app};
+    const DeploymentCleanup cleanup(regionB(), app);
     auto workspace = Workspace::forProfile(
         TestSandbox::shared().isolatedProfile(m_tmp->path() + QStringLiteral("/stuck"), {app}));
     ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:watch:deployments")));

@@ -4,7 +4,6 @@
 #include "lagprobe.h"
 #include "wait.h"
 
-#include "core/cluster/kubeconfigloader.h"
 #include "core/ops/workspace.h"
 
 #include "ui/cluster/clusterpanel.h"
@@ -91,15 +90,10 @@ namespace {
 // the test makes and breaks); the CA's PEM goes to *caPem.
 QString writeKubeconfig(const QString &path, const QString &caFile, QByteArray *caPem)
 {
-    auto sandbox = core::KubeconfigLoader::load(core::KubeconfigSearch::fromEnvironment(
-        TestSandbox::shared().environment().kubeconfigPath()));
-    if (!sandbox)
-        return {};
-    const core::KubeContext context = sandbox->contexts.value(QStringLiteral("drill-a"));
-    const core::KubeCluster cluster = sandbox->clusters.value(context.cluster);
-    *caPem = cluster.certificateAuthorityData;
+    const SandboxContext sandbox = sandboxContext();
+    *caPem = sandbox.caPem;
     QFile config(path);
-    if (!config.open(QIODevice::WriteOnly))
+    if (sandbox.server.isEmpty() || !config.open(QIODevice::WriteOnly))
         return {};
     config.write(QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: drill-a\n"
                                 "clusters:\n- name: drill\n  cluster:\n    server: %1\n"
@@ -107,9 +101,7 @@ QString writeKubeconfig(const QString &path, const QString &caFile, QByteArray *
                                 "users:\n- name: admin\n  user:\n    token: %3\n"
                                 "contexts:\n- name: drill-a\n  context: {cluster: drill, user: "
                                 "admin, namespace: rag-prod}\n")
-                     .arg(cluster.server,
-                          caFile,
-                          QString::fromLatin1(sandbox->users.value(context.user).token))
+                     .arg(sandbox.server, caFile, QString::fromLatin1(sandbox.token))
                      .toUtf8());
     return path;
 }

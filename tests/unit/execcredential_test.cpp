@@ -157,6 +157,15 @@ protected:
         return p ? *p : nullptr;
     }
 
+    // A v1 plugin that takes this many seconds to answer.
+    std::shared_ptr<CredentialProvider> slowPlugin(const QByteArray &seconds)
+    {
+        return provider(kubeconfig(kV1,
+                                   "../plugins/fake-plugin",
+                                   "      interactiveMode: Never\n",
+                                   {{"PLUGIN_SLEEP", seconds}}));
+    }
+
     QTemporaryDir m_dir;
 };
 
@@ -277,10 +286,7 @@ TEST_F(ExecCredentialTest, CredentialIsCachedUntilItExpiresAndUntilInvalidated)
 
 TEST_F(ExecCredentialTest, CallersAskingTogetherShareOneRun)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "0.5"}}));
+    auto p = slowPlugin("0.5");
     ASSERT_TRUE(p);
     QList<QFuture<QByteArray>> futures;
     for (int i = 0; i < 4; ++i) {
@@ -422,10 +428,7 @@ TEST_F(ExecCredentialTest, InteractiveAlwaysIsRefusedBecauseThereIsNoTerminal)
 // and, with no other waiter, the plugin.
 TEST_F(ExecCredentialTest, CancelStopsAPluginThatHangs)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "30"}}));
+    auto p = slowPlugin("30");
     ASSERT_TRUE(p);
     CancelToken cancel;
     QElapsedTimer took;
@@ -450,10 +453,7 @@ TEST_F(ExecCredentialTest, CancelStopsAPluginThatHangs)
 // another while a lock is held.
 TEST_F(ExecCredentialTest, AskingWithoutBlockingSharesTheRefreshWithBlockingCallers)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "1"}}));
+    auto p = slowPlugin("1");
     ASSERT_TRUE(p);
     PendingCredential first = p->request();
     ASSERT_FALSE(first.ready.has_value()) << "nothing is cached yet: a plugin must run";
@@ -483,10 +483,7 @@ TEST_F(ExecCredentialTest, AskingWithoutBlockingSharesTheRefreshWithBlockingCall
 // A refresh nobody waits for any more stops its plugin; the next caller starts a fresh one.
 TEST_F(ExecCredentialTest, ARefreshEveryoneGaveUpOnIsStoppedAndTheNextStartsAnew)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "30"}}));
+    auto p = slowPlugin("30");
     ASSERT_TRUE(p);
     PendingCredential pending = p->request();
     ASSERT_FALSE(pending.ready.has_value());
