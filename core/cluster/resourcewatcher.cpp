@@ -260,9 +260,9 @@ void ResourceWatcher::watch()
         m_silenceTimer.start(m_inactivity);
         connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
             // Watching once the server has accepted the watch, not when it was asked for.
+            // (Headers are not news: a stalled proxy sends them and nothing after.)
             if (reply == m_reply && m_state != State::Watching
                 && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200) {
-                noteHeard();
                 setState(State::Watching);
             }
         });

@@ -109,7 +109,8 @@ Q_SIGNALS:
     void stateChanged(ragdr::core::ResourceWatcher::State state,
                       const QString &detail,
                       int httpStatus);
-    // The server said something (an event, a bookmark, a list page): at most once a second.
+    // The server sent news (an event, a bookmark, a list page; not mere headers): at most once
+    // a second.
     void heard(const QDateTime &at);
 
 private:

@@ -108,6 +108,7 @@ protected:
         int batches = 0;
         QList<ResourceWatcher::State> states;
         QStringList details;                      // why it reconnected, each time
+        int heard = 0;                            // times the server sent news
         std::unique_ptr<ResourceWatcher> watcher; // last: it goes first, before what it feeds
 
         QHash<QString, QString> table() const { return versions(store.objects().values()); }
@@ -142,6 +143,7 @@ protected:
                              if (s == ResourceWatcher::State::Reconnecting)
                                  raw->details.append(detail);
                          });
+        QObject::connect(raw->watcher.get(), &ResourceWatcher::heard, [raw] { ++raw->heard; });
         w->watcher->start();
         EXPECT_TRUE(waitUntil([raw] { return raw->batches > 0; }, 15s));
         return w;
@@ -236,6 +238,11 @@ TEST_F(FaultsTest, ASilentWatchIsNoticedAndCatchesUp)
     ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("watch-stall")));
     EXPECT_TRUE(waitUntil([&] { return w->reconnectedBecause(QStringLiteral("silent")); }, 30s))
         << "the watcher never noticed that its watch had gone silent";
+    // The new watch is accepted (headers) and stays silent too: that is no news.
+    const int heardAtSilence = w->heard;
+    EXPECT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 20s));
+    EXPECT_EQ(w->heard, heardAtSilence) << "the headers of a silent watch counted as news";
     // Changes made while it is cut off are not lost.
     ASSERT_NO_FATAL_FAILURE(scaleWorkers(3));
     ASSERT_NO_FATAL_FAILURE(heal());

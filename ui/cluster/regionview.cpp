@@ -220,8 +220,17 @@ void RegionView::showStatus()
             colour = Palette::bad();
     }
     if (s.lastHeard.isValid()) {
-        const qint64 ms = std::max<qint64>(0, s.lastHeard.msecsTo(QDateTime::currentDateTimeUtc()));
-        text += tr(" · last event %1 ago").arg(core::humanDuration(std::chrono::milliseconds(ms)));
+        const std::chrono::milliseconds ago(
+            std::max<qint64>(0, s.lastHeard.msecsTo(QDateTime::currentDateTimeUtc())));
+        // Longer than a healthy watch stays silent (kube-apiserver bookmarks every minute):
+        // watched in name only, until the watcher gives up on it.
+        if (live && ago > core::ResourceWatcher::kInactivityTimeout) {
+            text += tr(" · nothing heard for %1").arg(core::humanDuration(ago));
+            colour = Palette::warning();
+            live = false;
+        } else {
+            text += tr(" · last event %1 ago").arg(core::humanDuration(ago));
+        }
     }
     if (m_connection->text() != text)
         m_connection->setText(text);
