@@ -440,7 +440,7 @@ QStringList DrillKube::statusLines() const
         return {QStringLiteral("kube      stopped")};
     QStringList lines{
         QStringLiteral("kube      running, pid %1, kubeconfig %2").arg(pid()).arg(kubeconfigPath())};
-    auto status = control("GET", QStringLiteral("/ragdr-drill/v1/status"), {});
+    auto status = this->status();
     if (!status) {
         lines.append(QStringLiteral("          control endpoint: %1").arg(status.error().message));
         return lines;
@@ -461,6 +461,11 @@ QStringList DrillKube::statusLines() const
                                                : faults.join(QStringLiteral(", "))));
     }
     return lines;
+}
+
+Result<QJsonObject> DrillKube::status() const
+{
+    return control("GET", QStringLiteral("/ragdr-drill/v1/status"), {});
 }
 
 Result<QJsonObject> DrillKube::control(const QByteArray &method,

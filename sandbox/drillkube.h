@@ -42,6 +42,9 @@ public:
     qint64 pid() const;
     QString kubeconfigPath() const { return m_dir + QStringLiteral("/kubeconfig"); }
     QStringList statusLines() const;
+    // What the running server says of each cluster: {"clusters":[{name, context, port,
+    // listening, faults, pods, resourceVersion, requests}]}.
+    core::Result<QJsonObject> status() const;
     // pid, control port and clusters, for DIR/drill.json.
     QJsonObject summary() const;
 

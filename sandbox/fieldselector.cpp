@@ -6,8 +6,6 @@ namespace ragdr::sandbox {
 
 namespace {
 
-using core::KubeResource;
-
 // The field labels kube-apiserver supports per resource (pkg/registry/*/strategy.go ToSelectableFields).
 QStringList supportedFields(KubeResource resource)
 {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/base/error.h"
-#include "core/cluster/kubetable.h"
+#include "kubetable.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -15,7 +15,7 @@ namespace ragdr::sandbox {
 class FieldSelector final
 {
 public:
-    static core::Result<FieldSelector> parse(const QString &text, core::KubeResource resource);
+    static core::Result<FieldSelector> parse(const QString &text, KubeResource resource);
 
     bool matches(const QJsonObject &object) const;
     bool isEmpty() const { return m_requirements.isEmpty(); }

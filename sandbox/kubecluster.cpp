@@ -4,8 +4,6 @@
 
 namespace ragdr::sandbox {
 
-using core::KubeResource;
-
 namespace {
 
 // Share of API requests that fail while apiserver-errors is on: enough for retries and error
@@ -45,6 +43,7 @@ QStringList KubeCluster::faultNames()
             QStringLiteral("worker-down"),
             QStringLiteral("apiserver-errors"),
             QStringLiteral("watch-expire"),
+            QStringLiteral("watch-stall"),
             QStringLiteral("region-down"),
             QStringLiteral("deny:VERB:RESOURCE[/SUBRESOURCE]")};
 }
@@ -60,6 +59,8 @@ core::Status KubeCluster::inject(const QString &fault)
     } else if (fault == QLatin1String("watch-expire")) {
         m_store->dropHistory();
         m_expireTimer.start();
+    } else if (fault == QLatin1String("watch-stall")) {
+        m_api->setWatchStall(true);
     } else if (fault == QLatin1String("region-down")) {
         // The region's control plane is gone: connections drop, new ones are refused.
         m_http->stop();
@@ -81,6 +82,7 @@ void KubeCluster::heal()
     m_controller->setFault(KubeController::Fault::WorkerDown, false);
     m_api->setErrorShare(0);
     m_api->setDenied({});
+    m_api->setWatchStall(false);
     m_expireTimer.stop();
     if (!m_http->isListening())
         (void) m_http->listen(m_config.port);
@@ -95,7 +97,8 @@ QJsonObject KubeCluster::status() const
             {QStringLiteral("listening"), m_http && m_http->isListening()},
             {QStringLiteral("faults"), QJsonArray::fromStringList(m_faults)},
             {QStringLiteral("pods"), m_store ? m_store->objects(KubeResource::Pods).size() : 0},
-            {QStringLiteral("resourceVersion"), m_store ? m_store->resourceVersion() : 0}};
+            {QStringLiteral("resourceVersion"), m_store ? m_store->resourceVersion() : 0},
+            {QStringLiteral("requests"), m_api ? m_api->requests() : 0}};
 }
 
 } // namespace ragdr::sandbox

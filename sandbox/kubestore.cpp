@@ -8,8 +8,6 @@
 
 namespace ragdr::sandbox {
 
-using core::KubeResource;
-
 namespace {
 
 QJsonObject withMetadata(QJsonObject object, const QJsonObject &metadata)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/cluster/kubetable.h"
+#include "kubetable.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -18,7 +18,7 @@ namespace ragdr::sandbox {
 struct KubeChange
 {
     qint64 resourceVersion = 0;
-    core::KubeResource resource = core::KubeResource::Pods;
+    KubeResource resource = KubeResource::Pods;
     QByteArray type; // ADDED, MODIFIED, DELETED
     QJsonObject object;
     QJsonObject previous; // MODIFIED: the object before, so a watch can tell it left its selector
@@ -40,16 +40,16 @@ public:
     QDateTime now() const { return m_clock(); }
 
     // Keyed "namespace/name" ("/name" for cluster-scoped objects), in key order.
-    const QMap<QString, QJsonObject> &objects(core::KubeResource resource) const;
-    QJsonObject get(core::KubeResource resource, const QString &ns, const QString &name) const;
-    QJsonObject get(core::KubeResource resource, const QString &key) const;
-    bool contains(core::KubeResource resource, const QString &key) const;
+    const QMap<QString, QJsonObject> &objects(KubeResource resource) const;
+    QJsonObject get(KubeResource resource, const QString &ns, const QString &name) const;
+    QJsonObject get(KubeResource resource, const QString &key) const;
+    bool contains(KubeResource resource, const QString &key) const;
 
     // Set uid, resourceVersion, creationTimestamp (when unset) and store; returns what was stored.
-    QJsonObject create(core::KubeResource resource, QJsonObject object);
+    QJsonObject create(KubeResource resource, QJsonObject object);
     // Replaces an existing object with a new resourceVersion. An unchanged object is not written.
-    QJsonObject update(core::KubeResource resource, QJsonObject object);
-    void remove(core::KubeResource resource, const QString &key);
+    QJsonObject update(KubeResource resource, QJsonObject object);
+    void remove(KubeResource resource, const QString &key);
 
     // Whether the history still holds every change after resourceVersion.
     bool canReplayFrom(qint64 resourceVersion) const;
@@ -74,7 +74,7 @@ private:
 
     Clock m_clock;
     qint64 m_resourceVersion = 1000;
-    QHash<core::KubeResource, QMap<QString, QJsonObject>> m_objects;
+    QHash<KubeResource, QMap<QString, QJsonObject>> m_objects;
     std::deque<KubeChange> m_history;
     qint64 m_historyFloor = 0; // every change after this resourceVersion is in m_history
     qsizetype m_historyLimit = 20000;

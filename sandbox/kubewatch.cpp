@@ -8,7 +8,8 @@ namespace {
 
 // kube-apiserver ends a watch after --min-request-timeout (30 min, randomised); clients renew.
 constexpr int kDefaultTimeoutSeconds = 1800;
-constexpr int kBookmarkIntervalMs = 5000;
+// kube-apiserver sends one about every minute; the drill, whose clock runs fast, every second.
+constexpr int kBookmarkIntervalMs = 1000;
 // A client that stops reading gets dropped instead of growing the server's memory.
 constexpr qint64 kMaxPendingBytes = 64LL * 1024 * 1024;
 
@@ -52,9 +53,21 @@ QJsonObject KubeWatch::expiredStatus(const QString &message)
             {QStringLiteral("code"), 410}};
 }
 
+void KubeWatch::stall()
+{
+    m_stalled = true;
+    m_timeout.stop();
+    m_bookmarkTimer.stop();
+    disconnect(&m_store, nullptr, this, nullptr);
+}
+
 void KubeWatch::start(std::optional<qint64> afterResourceVersion)
 {
     m_connection->beginStream(200, "application/json");
+    if (m_options.stalled) {
+        stall();
+        return;
+    }
     if (!afterResourceVersion) {
         for (const QJsonObject &object : m_store.objects(m_options.resource)) {
             if (selects(object))
@@ -123,14 +136,14 @@ void KubeWatch::send(const QByteArray &type, const QJsonObject &object)
     }
     QJsonObject payload = object;
     if (m_options.table) {
-        core::KubeTableOptions options = m_options.tableOptions;
+        KubeTableOptions options = m_options.tableOptions;
         // Only the first event carries the columns; kubectl reuses them.
         options.includeColumns = !m_columnsSent;
         options.resourceVersion = object.value(QLatin1String("metadata"))
                                       .toObject()
                                       .value(QLatin1String("resourceVersion"))
                                       .toString();
-        payload = core::KubeTable::build(m_options.resource, {object}, m_store.now(), options);
+        payload = KubeTable::build(m_options.resource, {object}, m_store.now(), options);
         m_columnsSent = true;
     }
     const QJsonObject event{{QStringLiteral("type"), QString::fromLatin1(type)},

@@ -5,7 +5,7 @@
 #include "kubestore.h"
 #include "labelselector.h"
 
-#include "core/cluster/kubetable.h"
+#include "kubetable.h"
 
 #include <QObject>
 #include <QPointer>
@@ -17,17 +17,18 @@ namespace ragdr::sandbox {
 
 struct KubeWatchOptions
 {
-    core::KubeResource resource = core::KubeResource::Pods;
+    KubeResource resource = KubeResource::Pods;
     QString kind;       // "Pod": the kind a BOOKMARK names
     QString apiVersion; // "v1"
     QString ns;         // empty: every namespace
     LabelSelector labels;
     FieldSelector fields;
     bool table = false; // events carry one-row Tables, as `kubectl get -w` asks
-    core::KubeTableOptions tableOptions;
+    KubeTableOptions tableOptions;
     bool bookmarks = false;
     bool initialEventsEnd = false; // sendInitialEvents=true: a BOOKMARK marks the end of the state
     int timeoutSeconds = 0;        // 0: the server's own limit
+    bool stalled = false;          // the watch-stall fault: the stream opens and nothing follows
 };
 
 // One `?watch=true` response: a chunked stream of {"type":...,"object":...} lines, one per
@@ -50,6 +51,10 @@ public:
 
     static QJsonObject expiredStatus(const QString &message);
 
+    // The watch-stall fault: from now on the connection stays open and nothing is sent on it (no
+    // event, no bookmark, no end), as behind a proxy or load balancer that lost its upstream.
+    void stall();
+
 private:
     bool selects(const QJsonObject &object) const;
     void onChanged(const KubeChange &change);
@@ -65,6 +70,7 @@ private:
     QTimer m_bookmarkTimer;
     bool m_columnsSent = false;
     bool m_finished = false;
+    bool m_stalled = false;
 };
 
 } // namespace ragdr::sandbox

@@ -2,6 +2,7 @@
 
 #include "execcredentialprovider.h"
 #include "kubeconfigloader.h"
+#include "kubeproxy.h"
 #include "tlsmaterial.h"
 #include "tokencredentialprovider.h"
 
@@ -182,6 +183,10 @@ Result<ClusterAccess> ClusterAccess::resolve(const Kubeconfig &kubeconfig, const
                     "invalid 'proxy-url' \"%1\" for %2: unsupported scheme \"%3\", must be "
                     "http, https, or socks5")
                     .arg(cluster.proxyUrl, c, scheme));
+        } else if (auto usable = KubeProxy::fromUrl(cluster.proxyUrl,
+                                                    QStringLiteral("proxy-url of %1").arg(c));
+                   !usable) {
+            problems.append(usable.error().message);
         } else {
             access.proxyUrl = proxy;
         }
@@ -480,6 +485,11 @@ QString ClusterAccess::describe() const
     }
     if (!tlsServerName.isEmpty())
         parts.append(QStringLiteral("as server name %1").arg(tlsServerName));
+    if (!proxyUrl.isEmpty())
+        parts.append(
+            QStringLiteral("through proxy %1").arg(proxyUrl.toString(QUrl::RemovePassword)));
+    if (disableCompression)
+        parts.append(QStringLiteral("uncompressed"));
     if (hasClientCertificate()) {
         parts.append(clientCertificate.isEmpty()
                          ? QStringLiteral("client certificate from the kubeconfig")

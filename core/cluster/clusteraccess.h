@@ -39,8 +39,8 @@ struct ClusterAccess
     QString ns; // the context's namespace, "default" when it names none; forTarget: the profile's
     QString tlsServerName; // when set, pass it to QNetworkRequest::setPeerVerifyName
     bool insecureSkipTlsVerify = false;
-    QUrl proxyUrl; // http, https or socks5 (checked); empty: the environment's proxy settings
-    bool disableCompression = false;
+    QUrl proxyUrl; // http or socks5 (checked; see KubeProxy); empty: the environment's proxy
+    bool disableCompression = false; // no gzip asked for (Accept-Encoding: identity)
 
     // TLS material as the kubeconfig gives it, with absolute paths; sslConfiguration() reads it.
     QString certificateAuthority;

@@ -47,6 +47,13 @@ Result<QByteArray> CredentialProvider::authorizationHeader(const CancelToken &ca
     return cred->authorizationHeader();
 }
 
+PendingCredential CredentialProvider::request()
+{
+    PendingCredential pending;
+    pending.ready = credential();
+    return pending;
+}
+
 quint64 CredentialProvider::nextSerial()
 {
     static std::atomic<quint64> serial{0};

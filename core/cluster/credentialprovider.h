@@ -7,7 +7,11 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QFuture>
 #include <QSslConfiguration>
+
+#include <memory>
+#include <optional>
 
 namespace ragdr::core {
 
@@ -29,22 +33,40 @@ struct Credential
     QString describe() const;
 };
 
+// A credential asked for without blocking: the answer when it is at hand, otherwise the one
+// refresh in flight (an exec plugin running on a thread of its own) to wait for. Keep `interest`
+// while waiting: a refresh that nobody waits for any more is cancelled (its plugin stopped).
+struct PendingCredential
+{
+    std::optional<Result<Credential>> ready;
+    QFuture<Result<Credential>> refresh; // when ready is empty; always ends with one result
+    std::shared_ptr<void> interest;
+};
+
 // Obtains the credential of one kubeconfig user, caching it as client-go does. Thread-safe: the
-// REST client calls it from its worker thread, and several requests may ask at once (an exec plugin
-// then still runs once). credential() may block while a plugin runs, so never call it on the GUI
-// thread. Share one provider among all clients of a context so that they share its cache.
+// REST clients call it from their worker threads, and several requests may ask at once (an exec
+// plugin then still runs once, and every caller gets its result). Share one provider among all
+// clients of a context so that they share its cache.
 //
-// Use per request:
+// Blocking, on an operation's thread (never the GUI's):
 //   auto cred = provider->credential(cancel);          // Result: an error stops the request
 //   request.setRawHeader("Authorization", cred->authorizationHeader());   // if not empty
 //   request.setSslConfiguration(cred->applyTo(access.sslConfiguration().value()));
 //   ... on HTTP 401: provider->invalidate(cred->serial); retry once.
+// Event-driven, on a thread that must never wait (the watches'): request(), and when it is not
+// ready, a QFutureWatcher on `refresh` (kept with `interest`) says when it is.
 class CredentialProvider
 {
 public:
     virtual ~CredentialProvider() = default;
 
+    // May block while a plugin runs; returns early with Cancelled on cancel (the plugin goes on
+    // for other waiters, and stops when none is left).
     virtual Result<Credential> credential(const CancelToken &cancel = {}) = 0;
+
+    // Never blocks on a plugin. The default answers at once with credential(), for providers
+    // that only read memory or a small file.
+    virtual PendingCredential request();
 
     // The Authorization header value, or empty when this user authenticates otherwise.
     Result<QByteArray> authorizationHeader(const CancelToken &cancel = {});

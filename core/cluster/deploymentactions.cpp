@@ -4,14 +4,20 @@
 #include "kubetime.h"
 #include "rolloutstatus.h"
 
+#include "core/base/backoff.h"
+
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QThread>
 
 namespace ragdr::core {
 
 namespace {
+
+using namespace std::chrono_literals;
+
+// Between reads of a rollout that the server refused or failed: soon enough for a progress bar.
+constexpr Backoff::Policy kRolloutRetryPolicy{500ms, 5s, 30s};
 
 QJsonObject spec(const QJsonObject &o)
 {
@@ -306,6 +312,12 @@ OperationResult DeploymentActions::waitForRollout(const QString &name,
     const CancelToken &cancel = progress.cancelToken();
     QDeadlineTimer deadline{std::chrono::seconds(timeoutSecs)};
     QString lastMessage;
+    Backoff backoff(kRolloutRetryPolicy);
+    // Waits before the next read, no longer than the deadline; false when cancelled.
+    auto pause = [&] {
+        const auto left = std::chrono::milliseconds(std::max<qint64>(0, deadline.remainingTime()));
+        return Backoff::sleep(std::min(backoff.next(), left), cancel);
+    };
     while (!deadline.hasExpired()) {
         auto deployment = m_api.json(KubeRequest::get(kubepaths::deployment(ns, name)),
                                      cancel,
@@ -314,7 +326,9 @@ OperationResult DeploymentActions::waitForRollout(const QString &name,
             if (deployment.error().kind == Error::Kind::Cancelled
                 || deployment.error().kind == Error::Kind::BadInput)
                 return OperationResult::failure(deployment.error());
-            QThread::msleep(500); // the API server failed several times in a row: try again soon
+            lastMessage = deployment.error().message;
+            if (!pause()) // the API server failed several times in a row: try again later
+                return OperationResult::failure(Error::cancelled());
             continue;
         }
         RolloutStatus rollout = RolloutStatus::forDeployment(*deployment);
@@ -336,28 +350,48 @@ OperationResult DeploymentActions::waitForRollout(const QString &name,
         KubeRequest request = KubeRequest::get(kubepaths::deployments(ns), query);
         request.timeoutMs = 0;
         std::optional<OperationResult> outcome;
-        auto streamed = m_api.stream(request, cancel, [&](const QByteArray &line) {
-            const QJsonObject event = QJsonDocument::fromJson(line).object();
-            if (event.value(QLatin1String("type")).toString() == QLatin1String("ERROR"))
-                return false; // expired: read it afresh
-            const QJsonObject object = event.value(QLatin1String("object")).toObject();
-            rollout = RolloutStatus::forDeployment(object);
-            lastMessage = rollout.message;
-            progress.set(rolloutFraction(object), rollout.message);
-            if (rollout.done)
-                outcome = OperationResult::success(rollout.message,
-                                                   {{QStringLiteral("rollout"), rollout.message}});
-            else if (rollout.failed)
-                outcome = OperationResult::failure(
-                    Error::failed(QStringLiteral("%1: %2").arg(what, rollout.message)));
-            return !outcome && !deadline.hasExpired();
-        });
+        bool sawEvent = false;
+        QByteArray errorBody;
+        auto streamed = m_api.stream(
+            request,
+            cancel,
+            [&](const QByteArray &line) {
+                const QJsonObject event = QJsonDocument::fromJson(line).object();
+                if (event.value(QLatin1String("type")).toString() == QLatin1String("ERROR"))
+                    return false; // expired: read it afresh
+                sawEvent = true;
+                const QJsonObject object = event.value(QLatin1String("object")).toObject();
+                rollout = RolloutStatus::forDeployment(object);
+                lastMessage = rollout.message;
+                progress.set(rolloutFraction(object), rollout.message);
+                if (rollout.done)
+                    outcome = OperationResult::success(rollout.message,
+                                                       {{QStringLiteral("rollout"),
+                                                         rollout.message}});
+                else if (rollout.failed)
+                    outcome = OperationResult::failure(
+                        Error::failed(QStringLiteral("%1: %2").arg(what, rollout.message)));
+                return !outcome && !deadline.hasExpired();
+            },
+            &errorBody);
         if (outcome)
             return *outcome;
         if (cancel.isCancelled())
             return OperationResult::failure(Error::cancelled());
-        if (!streamed)
-            QThread::msleep(500);
+        // Refused (403), throttled (429), failed (5xx), unreachable, or a watch that ended with
+        // nothing in it: read again after a pause, never at once, so that a server in trouble is
+        // not asked hundreds of times a second.
+        const bool watchFailed = !streamed || *streamed < 200 || *streamed > 299;
+        if (watchFailed && streamed) {
+            lastMessage = KubeConnection::errorFrom(*streamed,
+                                                    errorBody,
+                                                    QStringLiteral("watching %1").arg(name))
+                              .message;
+        }
+        if ((watchFailed || !sawEvent) && !pause())
+            return OperationResult::failure(Error::cancelled());
+        if (!watchFailed && sawEvent)
+            backoff.reset();
     }
     return OperationResult::failure(
         Error::failed(QStringLiteral("%1: timed out after %2 s waiting for the rollout (%3)")

@@ -8,8 +8,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMutex>
 #include <QRegularExpression>
+#include <QThreadPool>
 #include <QTimer>
+#include <QWaitCondition>
+#include <QtConcurrent>
 
 namespace ragdr::core {
 
@@ -19,6 +23,18 @@ namespace {
 
 const QString kUntouched = QStringLiteral("nothing was sent to the cluster");
 constexpr int kWatchMs = 50;
+constexpr unsigned long kCancelPollMs = 50;
+
+// Plugins run here, never on a caller's thread and never on the global pool, where operations
+// waiting for the credential could take every thread the plugin needs. Never destroyed: a static
+// pool would wait at exit for a plugin whose thread gets no more events once the application
+// object is gone (so it never sees its cancel); the process's end stops the plugin instead
+// (ChildProcess gives its children PR_SET_PDEATHSIG).
+QThreadPool &pluginThreads()
+{
+    static QThreadPool *const pool = new QThreadPool;
+    return *pool;
+}
 
 QJsonValue jsonValue(const QByteArray &json)
 {
@@ -56,15 +72,69 @@ QString lastLine(const QStringList &lines)
 
 } // namespace
 
+struct ExecCredentialProvider::Plugin
+{
+    KubeExecConfig exec;
+    std::optional<ExecClusterInfo> cluster;
+    ExecPluginSearch search;
+    std::chrono::seconds timeout;
+};
+
+// One plugin run and who waits for it.
+struct ExecCredentialProvider::Refresh
+{
+    CancelToken cancel;
+    QFuture<Result<Credential>> future;
+    int interest = 0;
+    bool done = false;
+    Result<Credential> result = fail(Error::cancelled(kUntouched));
+};
+
+struct ExecCredentialProvider::State
+{
+    explicit State(Plugin p)
+        : plugin(std::move(p))
+    {}
+
+    const Plugin plugin;
+    QMutex mutex; // guards what follows; never held while a plugin runs
+    QWaitCondition finished;
+    std::optional<Credential> cached;
+    std::shared_ptr<Refresh> inFlight;
+
+    // Expired means "now is after expirationTimestamp", exactly as client-go decides.
+    std::optional<Credential> current() const
+    {
+        if (cached
+            && (!cached->expiresAt.isValid()
+                || QDateTime::currentDateTimeUtc() <= cached->expiresAt)) {
+            return cached;
+        }
+        return std::nullopt;
+    }
+
+    // A waiter gives up; with the last one gone the plugin is stopped.
+    void release(Refresh &refresh)
+    {
+        if (--refresh.interest == 0 && !refresh.done)
+            refresh.cancel.cancel();
+    }
+};
+
 ExecCredentialProvider::ExecCredentialProvider(KubeExecConfig exec,
                                                std::optional<ExecClusterInfo> cluster,
                                                ExecPluginSearch search,
                                                std::chrono::seconds timeout)
-    : m_exec(std::move(exec))
-    , m_cluster(std::move(cluster))
-    , m_search(std::move(search))
-    , m_timeout(timeout)
+    : m_state(std::make_shared<State>(
+        Plugin{std::move(exec), std::move(cluster), std::move(search), timeout}))
 {}
+
+ExecCredentialProvider::~ExecCredentialProvider()
+{
+    QMutexLocker lock(&m_state->mutex);
+    if (m_state->inFlight)
+        m_state->inFlight->cancel.cancel();
+}
 
 QByteArray ExecCredentialProvider::execInfo(const QString &apiVersion,
                                             const std::optional<ExecClusterInfo> &cluster)
@@ -180,61 +250,113 @@ Result<Credential> ExecCredentialProvider::parseOutput(const QByteArray &output,
     return cred;
 }
 
+std::shared_ptr<ExecCredentialProvider::Refresh> ExecCredentialProvider::joinRefresh(
+    const std::shared_ptr<State> &state)
+{
+    // A refresh that everyone gave up on ends as cancelled: a new waiter starts another.
+    if (state->inFlight && !state->inFlight->cancel.isCancelled())
+        return state->inFlight;
+    auto refresh = std::make_shared<Refresh>();
+    state->inFlight = refresh;
+    state->cached.reset();
+    refresh->future = QtConcurrent::run(&pluginThreads(), [state, refresh] {
+        Result<Credential> result = run(state->plugin, refresh->cancel);
+        {
+            QMutexLocker lock(&state->mutex);
+            refresh->done = true;
+            refresh->result = result;
+            if (result && !refresh->cancel.isCancelled())
+                state->cached = *result;
+            if (state->inFlight == refresh)
+                state->inFlight.reset();
+        }
+        state->finished.wakeAll();
+        return result;
+    });
+    return refresh;
+}
+
 Result<Credential> ExecCredentialProvider::credential(const CancelToken &cancel)
 {
-    QMutexLocker lock(&m_mutex);
-    // Expired means "now is after expirationTimestamp", exactly as client-go decides.
-    if (m_cached
-        && (!m_cached->expiresAt.isValid()
-            || QDateTime::currentDateTimeUtc() <= m_cached->expiresAt)) {
-        return *m_cached;
+    QMutexLocker lock(&m_state->mutex);
+    if (auto current = m_state->current())
+        return *current;
+    const std::shared_ptr<Refresh> refresh = joinRefresh(m_state);
+    ++refresh->interest;
+    while (!refresh->done) {
+        if (cancel.isCancelled()) {
+            m_state->release(*refresh);
+            return fail(Error::cancelled(kUntouched));
+        }
+        m_state->finished.wait(&m_state->mutex, kCancelPollMs);
     }
-    m_cached.reset();
-    auto fresh = run(cancel);
-    if (!fresh)
-        return fail(fresh.error());
-    m_cached = *fresh;
-    return *fresh;
+    --refresh->interest;
+    return refresh->result;
+}
+
+PendingCredential ExecCredentialProvider::request()
+{
+    QMutexLocker lock(&m_state->mutex);
+    PendingCredential pending;
+    if (auto current = m_state->current()) {
+        pending.ready = *current;
+        return pending;
+    }
+    const std::shared_ptr<Refresh> refresh = joinRefresh(m_state);
+    ++refresh->interest;
+    pending.refresh = refresh->future;
+    std::weak_ptr<State> weakState = m_state;
+    pending.interest = std::shared_ptr<void>(nullptr, [weakState, refresh](void *) {
+        if (auto state = weakState.lock()) {
+            QMutexLocker lock(&state->mutex);
+            state->release(*refresh);
+        } else {
+            refresh->cancel.cancel();
+        }
+    });
+    return pending;
 }
 
 void ExecCredentialProvider::invalidate(quint64 refusedSerial)
 {
-    QMutexLocker lock(&m_mutex);
-    if (m_cached && (refusedSerial == 0 || refusedSerial == m_cached->serial))
-        m_cached.reset();
+    QMutexLocker lock(&m_state->mutex);
+    if (m_state->cached && (refusedSerial == 0 || refusedSerial == m_state->cached->serial))
+        m_state->cached.reset();
 }
 
 QString ExecCredentialProvider::describe() const
 {
-    return QStringLiteral("exec plugin %1 (%2)").arg(m_exec.command, m_exec.apiVersion);
+    const KubeExecConfig &exec = m_state->plugin.exec;
+    return QStringLiteral("exec plugin %1 (%2)").arg(exec.command, exec.apiVersion);
 }
 
-Result<Credential> ExecCredentialProvider::run(const CancelToken &cancel)
+Result<Credential> ExecCredentialProvider::run(const Plugin &plugin, const CancelToken &cancel)
 {
-    if (m_exec.interactiveMode == QLatin1String("Always")) {
+    const KubeExecConfig &exec = plugin.exec;
+    if (exec.interactiveMode == QLatin1String("Always")) {
         return fail(Error::failed(
             QStringLiteral(
                 "exec plugin %1 cannot support interactive mode: standard input is not a terminal "
                 "(its kubeconfig says interactiveMode: Always; log in with it in a terminal "
                 "first, or use a plugin that can run without one)")
-                .arg(m_exec.command),
+                .arg(exec.command),
             kUntouched));
     }
-    if (m_exec.interactiveMode != QLatin1String("Never")
-        && m_exec.interactiveMode != QLatin1String("IfAvailable")) {
+    if (exec.interactiveMode != QLatin1String("Never")
+        && exec.interactiveMode != QLatin1String("IfAvailable")) {
         return fail(Error::badInput(
             QStringLiteral(
                 "exec plugin %1 cannot support interactive mode: unknown interactiveMode: \"%2\"")
-                .arg(m_exec.command, m_exec.interactiveMode),
+                .arg(exec.command, exec.interactiveMode),
             kUntouched));
     }
-    auto found = m_search.locate(m_exec.command, m_exec.installHint);
+    auto found = plugin.search.locate(exec.command, exec.installHint);
     if (!found)
         return fail(found.error());
 
     ChildSpec spec;
     spec.program = found->program;
-    spec.arguments = m_exec.args;
+    spec.arguments = exec.args;
     spec.environment = ChildProcess::baseEnvironment();
     if (!found->onPath) {
         const QString dir = QFileInfo(found->program).absolutePath();
@@ -242,15 +364,15 @@ Result<Credential> ExecCredentialProvider::run(const CancelToken &cancel)
         spec.environment.insert(QStringLiteral("PATH"),
                                 path.isEmpty() ? dir : dir + QLatin1Char(':') + path);
     }
-    for (const KubeExecEnvVar &var : m_exec.env)
+    for (const KubeExecEnvVar &var : exec.env)
         spec.environment.insert(var.name, var.value);
     spec.environment.insert(QStringLiteral("KUBERNETES_EXEC_INFO"),
-                            QString::fromUtf8(execInfo(m_exec.apiVersion, m_cluster)));
+                            QString::fromUtf8(execInfo(exec.apiVersion, plugin.cluster)));
 
     // The child is stopped on the caller's cancel or when the plugin outlives its time.
     CancelToken stop;
     bool timedOut = false;
-    const QDeadlineTimer deadline(m_timeout);
+    const QDeadlineTimer deadline(plugin.timeout);
     QTimer watch;
     watch.setInterval(kWatchMs);
     QObject::connect(&watch, &QTimer::timeout, &watch, [&] {
@@ -267,7 +389,7 @@ Result<Credential> ExecCredentialProvider::run(const CancelToken &cancel)
     watch.stop();
     if (!result) {
         return fail(Error::failed(QStringLiteral("exec plugin %1: %2")
-                                      .arg(m_exec.command, result.error().message),
+                                      .arg(exec.command, result.error().message),
                                   kUntouched));
     }
     if (result->cancelled && !timedOut)
@@ -279,7 +401,7 @@ Result<Credential> ExecCredentialProvider::run(const CancelToken &cancel)
                               "a plugin waiting for a login prompt cannot get one here "
                               "(log in with it in a terminal first)")
                               .arg(spec.program)
-                              .arg(m_timeout.count()),
+                              .arg(plugin.timeout.count()),
                           kUntouched));
     }
     if (!result->succeeded()) {
@@ -293,7 +415,7 @@ Result<Credential> ExecCredentialProvider::run(const CancelToken &cancel)
             message += QStringLiteral(": ") + why;
         return fail(Error::failed(message, kUntouched));
     }
-    return parseOutput(result->standardOutput, m_exec.apiVersion, m_exec.command);
+    return parseOutput(result->standardOutput, exec.apiVersion, exec.command);
 }
 
 } // namespace ragdr::core

@@ -4,9 +4,8 @@
 #include "execpluginsearch.h"
 #include "kubeconfig.h"
 
-#include <QMutex>
-
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace ragdr::core {
@@ -27,8 +26,12 @@ struct ExecClusterInfo
 // Runs a client.authentication.k8s.io (v1 or v1beta1) exec plugin as client-go does
 // (plugin/pkg/client/auth/exec/exec.go): `command args` with the kubeconfig's env added and
 // KUBERNETES_EXEC_INFO set, never interactive (the plugin gets no terminal), and its ExecCredential
-// cached until expirationTimestamp passes or invalidate() is called. One plugin run at a time; the
-// callers waiting meanwhile get its result.
+// cached until expirationTimestamp passes or invalidate() is called.
+//
+// One refresh in flight, shared by its waiters: the plugin runs on a thread of its own (never the
+// caller's, whose event loop it would otherwise spin with a lock held), blocking callers wait for
+// it without holding anything, request() callers get its future. When every waiter has given up
+// (cancelled, or dropped its interest), or the provider goes, the plugin is stopped.
 //
 // Differences from client-go, for a desktop program: the command is also looked for outside PATH
 // (ExecPluginSearch), and a plugin found there gets its directory added to PATH, since
@@ -42,7 +45,10 @@ public:
                                     ExecPluginSearch search = ExecPluginSearch::fromEnvironment(),
                                     std::chrono::seconds timeout = std::chrono::seconds(120));
 
+    ~ExecCredentialProvider() override;
+
     Result<Credential> credential(const CancelToken &cancel = {}) override;
+    PendingCredential request() override;
     void invalidate(quint64 refusedSerial = 0) override;
     QString describe() const override;
 
@@ -55,14 +61,17 @@ public:
                                           const QString &command);
 
 private:
-    Result<Credential> run(const CancelToken &cancel);
+    struct Plugin;
+    struct Refresh;
+    struct State;
 
-    const KubeExecConfig m_exec;
-    const std::optional<ExecClusterInfo> m_cluster;
-    const ExecPluginSearch m_search;
-    const std::chrono::seconds m_timeout;
-    mutable QMutex m_mutex; // also held while the plugin runs, so that it runs once
-    std::optional<Credential> m_cached;
+    // The refresh in flight, started when there is none; called with the state's mutex held.
+    static std::shared_ptr<Refresh> joinRefresh(const std::shared_ptr<State> &state);
+    static Result<Credential> run(const Plugin &plugin, const CancelToken &cancel);
+
+    // Shared with the refresh's thread, which may outlive the provider by the time it takes to
+    // stop a plugin.
+    std::shared_ptr<State> m_state;
 };
 
 } // namespace ragdr::core

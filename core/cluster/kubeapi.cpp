@@ -1,40 +1,28 @@
 #include "kubeapi.h"
 
+#include "core/base/backoff.h"
+
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QTimer>
 
 namespace ragdr::core {
 
 namespace {
 
+using namespace std::chrono_literals;
+
 constexpr int kRetries = 3;
 constexpr int kPageSize = 500;
+// A request's retries are seconds apart at most: an operation waits for them.
+constexpr Backoff::Policy kRetryPolicy{200ms, 2s, 30s};
 
-// Waits ms (cut short by cancel) on this thread without blocking its event loop.
-void pause(int ms, const CancelToken &cancel)
+// What client-go's request retries too: the server is overloaded or failed for now.
+bool isRetryableStatus(int status)
 {
-    QEventLoop loop;
-    QTimer done;
-    done.setSingleShot(true);
-    QObject::connect(&done, &QTimer::timeout, &loop, &QEventLoop::quit);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (cancel.isCancelled())
-            loop.quit();
-    });
-    done.start(ms);
-    poll.start(50);
-    loop.exec();
-}
-
-int backoffMs(int attempt)
-{
-    const int base = 200 << attempt; // 200, 400, 800 ms
-    return base / 2 + int(QRandomGenerator::global()->bounded(base));
+    return status == 429 || status >= 500;
 }
 
 QString describeNetworkError(const QNetworkReply *reply, const KubeConnection &c)
@@ -66,10 +54,8 @@ void waitFor(QNetworkReply *reply,
 
 KubeApi::KubeApi(std::shared_ptr<KubeConnection> connection)
     : m_connection(std::move(connection))
-    , m_nam(std::make_unique<QNetworkAccessManager>())
-{
-    m_nam->setAutoDeleteReplies(false);
-}
+    , m_nam(m_connection->networkAccess())
+{}
 
 KubeApi::~KubeApi() = default;
 
@@ -89,6 +75,7 @@ Result<KubeResponse> KubeApi::call(const KubeRequest &request,
                                    bool retryable)
 {
     bool refreshed = false;
+    Backoff backoff(kRetryPolicy);
     for (int attempt = 0;; ++attempt) {
         quint64 serial = 0;
         auto sent = send(request, cancel, &serial);
@@ -101,7 +88,8 @@ Result<KubeResponse> KubeApi::call(const KubeRequest &request,
         const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         if (!status.isValid()) {
             if (retryable && attempt < kRetries) {
-                pause(backoffMs(attempt), cancel);
+                if (!Backoff::sleep(backoff.next(), cancel))
+                    return fail(Error::cancelled());
                 continue;
             }
             return fail(Error::failed(describeNetworkError(reply.get(), *m_connection)));
@@ -112,8 +100,9 @@ Result<KubeResponse> KubeApi::call(const KubeRequest &request,
             m_connection->credentials().invalidate(serial);
             continue;
         }
-        if (response.status >= 500 && retryable && attempt < kRetries) {
-            pause(backoffMs(attempt), cancel);
+        if (isRetryableStatus(response.status) && retryable && attempt < kRetries) {
+            if (!Backoff::sleep(backoff.next(), cancel))
+                return fail(Error::cancelled());
             continue;
         }
         return response;

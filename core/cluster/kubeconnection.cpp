@@ -1,6 +1,9 @@
 #include "kubeconnection.h"
 
+#include "kubeproxy.h"
+
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 
 namespace ragdr::core {
 
@@ -52,6 +55,12 @@ Result<std::shared_ptr<KubeConnection>> KubeConnection::open(const ClusterAccess
             return fail(tls.error());
         c->m_tls = *tls;
     }
+    auto proxy = KubeProxy::decide(c->m_access.server, c->m_access.proxyUrl);
+    if (!proxy) {
+        return fail(proxy.error().prefixed(
+            QStringLiteral("context \"%1\" (%2)").arg(c->m_access.context, c->m_access.origin)));
+    }
+    c->m_proxy = *proxy;
     auto credentials = c->m_access.credentialProvider();
     if (!credentials)
         return fail(credentials.error());
@@ -59,9 +68,16 @@ Result<std::shared_ptr<KubeConnection>> KubeConnection::open(const ClusterAccess
     return c;
 }
 
-Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
-                                                const CancelToken &cancel,
-                                                quint64 *credentialSerial) const
+std::unique_ptr<QNetworkAccessManager> KubeConnection::networkAccess() const
+{
+    auto nam = std::make_unique<QNetworkAccessManager>();
+    nam->setProxy(m_proxy);
+    nam->setAutoDeleteReplies(false);
+    return nam;
+}
+
+QNetworkRequest KubeConnection::prepare(const KubeRequest &request,
+                                        const Credential &credential) const
 {
     QNetworkRequest r(m_access.url(request.path, request.query));
     r.setRawHeader("Accept", request.accept);
@@ -70,23 +86,35 @@ Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
         r.setHeader(QNetworkRequest::ContentTypeHeader, request.contentType);
     r.setTransferTimeout(request.timeoutMs);
     r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    // The kubeconfig's disable-compression: client-go then asks for no gzip.
+    if (m_access.disableCompression)
+        r.setRawHeader("Accept-Encoding", "identity");
     // kubectl sends credentials over TLS only (kubectl-wire.md §0); so do we.
     if (m_access.usesTls()) {
-        auto credential = m_credentials->credential(cancel);
-        if (!credential) {
-            return fail(credential.error().prefixed(
-                QStringLiteral("credentials for context %1").arg(m_access.context)));
-        }
-        if (credentialSerial)
-            *credentialSerial = credential->serial;
-        const QByteArray auth = credential->authorizationHeader();
+        const QByteArray auth = credential.authorizationHeader();
         if (!auth.isEmpty())
             r.setRawHeader("Authorization", auth);
-        r.setSslConfiguration(credential->applyTo(m_tls));
+        r.setSslConfiguration(credential.applyTo(m_tls));
         if (!m_access.tlsServerName.isEmpty())
             r.setPeerVerifyName(m_access.tlsServerName);
     }
     return r;
+}
+
+Result<QNetworkRequest> KubeConnection::prepare(const KubeRequest &request,
+                                                const CancelToken &cancel,
+                                                quint64 *credentialSerial) const
+{
+    if (!m_access.usesTls())
+        return prepare(request, Credential());
+    auto credential = m_credentials->credential(cancel);
+    if (!credential) {
+        return fail(credential.error().prefixed(
+            QStringLiteral("credentials for context %1").arg(m_access.context)));
+    }
+    if (credentialSerial)
+        *credentialSerial = credential->serial;
+    return prepare(request, *credential);
 }
 
 Error KubeConnection::errorFrom(int status, const QByteArray &body, const QString &what)

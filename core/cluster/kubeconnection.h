@@ -7,10 +7,13 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QNetworkProxy>
 #include <QNetworkRequest>
 #include <QUrlQuery>
 
 #include <memory>
+
+class QNetworkAccessManager;
 
 namespace ragdr::core {
 
@@ -39,8 +42,9 @@ struct KubeResponse
     QJsonObject json() const;
 };
 
-// One region's API server as one user: the resolved kubeconfig context, its TLS settings and its
-// credential provider, shared (thread-safe, immutable) by every client of that context.
+// One region's API server as one user: the resolved kubeconfig context, its TLS settings, its
+// proxy and its credential provider, shared (thread-safe, immutable) by every client of that
+// context.
 class KubeConnection final
 {
 public:
@@ -50,10 +54,17 @@ public:
     const ClusterAccess &access() const { return m_access; }
     const QString &ns() const { return m_access.ns; }
     CredentialProvider &credentials() const { return *m_credentials; }
+    const QNetworkProxy &proxy() const { return m_proxy; }
 
-    // The request with its URL, headers, TLS settings and credential; the credential's serial is
-    // returned so that a 401 can invalidate exactly it. May block while an exec plugin runs: call
-    // it off the GUI thread.
+    // A network access manager for a client of this context on the calling thread: through the
+    // context's proxy (or explicitly none), replies deleted by their owner.
+    std::unique_ptr<QNetworkAccessManager> networkAccess() const;
+
+    // The request with its URL, headers, TLS settings and this credential (none over plain
+    // http, as kubectl). Never blocks.
+    QNetworkRequest prepare(const KubeRequest &request, const Credential &credential) const;
+    // The same with the credential obtained first; its serial is returned so that a 401 can
+    // invalidate exactly it. May block while an exec plugin runs: only on an operation's thread.
     Result<QNetworkRequest> prepare(const KubeRequest &request,
                                     const CancelToken &cancel,
                                     quint64 *credentialSerial) const;
@@ -67,6 +78,7 @@ private:
 
     ClusterAccess m_access;
     QSslConfiguration m_tls;
+    QNetworkProxy m_proxy;
     std::shared_ptr<CredentialProvider> m_credentials;
 };
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 
 // Ported from kubernetes pkg/printers/internalversion/printers.go (printPod, printDeployment,
-// printReplicaSet, printEvent, printNamespace and their column definitions) and, for selectors,
-// apimachinery pkg/labels/selector.go. Where the Go code reads a pointer, the JSON reads a key
+// printEvent and their column definitions) and, for selectors, apimachinery
+// pkg/labels/selector.go. Where the Go code reads a pointer, the JSON reads a key
 // that may be missing; the rules and their order are the same.
 
 namespace ragdr::core {
@@ -21,39 +21,6 @@ const QString kNameDescription = QStringLiteral(
     "resources may allow a client to request the generation of an appropriate name automatically.");
 const QString kAgeDescription = QStringLiteral(
     "CreationTimestamp is a timestamp representing the server time when this object was created.");
-
-KubeColumn nameColumn()
-{
-    return {QStringLiteral("Name"),
-            QStringLiteral("string"),
-            QStringLiteral("name"),
-            0,
-            kNameDescription};
-}
-
-KubeColumn column(const QString &name, const QString &type, int priority, const QString &description)
-{
-    return {name, type, QString(), priority, description};
-}
-
-KubeColumn ageColumn()
-{
-    return column(QStringLiteral("Age"), QStringLiteral("string"), 0, kAgeDescription);
-}
-
-QString age(const QJsonObject &object, const QDateTime &now)
-{
-    return translateTimestampSince(object.value(QLatin1String("metadata"))
-                                       .toObject()
-                                       .value(QLatin1String("creationTimestamp"))
-                                       .toString(),
-                                   now);
-}
-
-QString nameOf(const QJsonObject &object)
-{
-    return object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
-}
 
 bool has(const QJsonObject &o, QLatin1String key)
 {
@@ -110,31 +77,14 @@ void keepLatest(QDateTime &latest, const QJsonObject &containerStatus)
         latest = finished;
 }
 
-qint64 integer(const QJsonObject &o, QLatin1String key, qint64 fallback = 0)
-{
-    const QJsonValue v = o.value(key);
-    return v.isDouble() ? v.toInteger() : fallback;
-}
-
 QString terminatedText(const QJsonObject &terminated, const QString &prefix)
 {
-    const qint64 signal = integer(terminated, QLatin1String("signal"));
+    const qint64 signal = KubePrinters::integer(terminated, QLatin1String("signal"));
     if (signal != 0)
         return prefix + QStringLiteral("Signal:%1").arg(signal);
     return prefix
-           + QStringLiteral("ExitCode:%1").arg(integer(terminated, QLatin1String("exitCode")));
-}
-
-void layoutContainerCells(const QJsonObject &podSpec, QString &names, QString &images)
-{
-    QStringList n;
-    QStringList i;
-    for (const QJsonValue &c : podSpec.value(QLatin1String("containers")).toArray()) {
-        n.append(c.toObject().value(QLatin1String("name")).toString());
-        i.append(c.toObject().value(QLatin1String("image")).toString());
-    }
-    names = n.join(QLatin1Char(','));
-    images = i.join(QLatin1Char(','));
+           + QStringLiteral("ExitCode:%1")
+                 .arg(KubePrinters::integer(terminated, QLatin1String("exitCode")));
 }
 
 QJsonObject rowCondition(const QString &reason, const QString &message)
@@ -170,6 +120,59 @@ QJsonArray KubeTableRow::narrowCells(const QList<KubeColumn> &columns) const
             out.append(cells.at(i));
     }
     return out;
+}
+
+KubeColumn KubePrinters::nameColumn()
+{
+    return {QStringLiteral("Name"),
+            QStringLiteral("string"),
+            QStringLiteral("name"),
+            0,
+            kNameDescription};
+}
+
+KubeColumn KubePrinters::column(const QString &name,
+                                const QString &type,
+                                int priority,
+                                const QString &description)
+{
+    return {name, type, QString(), priority, description};
+}
+
+KubeColumn KubePrinters::ageColumn()
+{
+    return column(QStringLiteral("Age"), QStringLiteral("string"), 0, kAgeDescription);
+}
+
+QString KubePrinters::age(const QJsonObject &object, const QDateTime &now)
+{
+    return translateTimestampSince(object.value(QLatin1String("metadata"))
+                                       .toObject()
+                                       .value(QLatin1String("creationTimestamp"))
+                                       .toString(),
+                                   now);
+}
+
+QString KubePrinters::name(const QJsonObject &object)
+{
+    return object.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString();
+}
+
+qint64 KubePrinters::integer(const QJsonObject &o, QLatin1String key, qint64 fallback)
+{
+    const QJsonValue v = o.value(key);
+    return v.isDouble() ? v.toInteger() : fallback;
+}
+
+std::pair<QString, QString> KubePrinters::containerCells(const QJsonObject &podSpec)
+{
+    QStringList names;
+    QStringList images;
+    for (const QJsonValue &c : podSpec.value(QLatin1String("containers")).toArray()) {
+        names.append(c.toObject().value(QLatin1String("name")).toString());
+        images.append(c.toObject().value(QLatin1String("image")).toString());
+    }
+    return {names.join(QLatin1Char(',')), images.join(QLatin1Char(','))};
 }
 
 QList<KubeColumn> KubePrinters::podColumns()
@@ -434,17 +437,11 @@ KubeTableRow KubePrinters::deployment(const QJsonObject &deployment, const QDate
     const QJsonObject status = deployment.value(QLatin1String("status")).toObject();
     // apps/v1 defaults spec.replicas to 1; the internal type the printer reads is already defaulted.
     const qint64 desired = integer(spec, QLatin1String("replicas"), 1);
-    QString names;
-    QString images;
-    layoutContainerCells(spec.value(QLatin1String("template"))
-                             .toObject()
-                             .value(QLatin1String("spec"))
-                             .toObject(),
-                         names,
-                         images);
+    const auto [names, images] = containerCells(
+        spec.value(QLatin1String("template")).toObject().value(QLatin1String("spec")).toObject());
     KubeTableRow row;
     row.cells
-        = {nameOf(deployment),
+        = {name(deployment),
            QStringLiteral("%1/%2").arg(integer(status, QLatin1String("readyReplicas"))).arg(desired),
            integer(status, QLatin1String("updatedReplicas")),
            integer(status, QLatin1String("availableReplicas")),
@@ -452,64 +449,6 @@ KubeTableRow KubePrinters::deployment(const QJsonObject &deployment, const QDate
            names,
            images,
            formatLabelSelector(spec.value(QLatin1String("selector")).toObject())};
-    return row;
-}
-
-QList<KubeColumn> KubePrinters::replicaSetColumns()
-{
-    const QString integerType = QStringLiteral("integer");
-    const QString str = QStringLiteral("string");
-    return {
-        nameColumn(),
-        column(QStringLiteral("Desired"),
-               integerType,
-               0,
-               QStringLiteral("Replicas is the number of desired replicas.")),
-        column(QStringLiteral("Current"),
-               integerType,
-               0,
-               QStringLiteral("Replicas is the most recently observed number of replicas.")),
-        column(QStringLiteral("Ready"),
-               integerType,
-               0,
-               QStringLiteral("The number of ready replicas for this replica set.")),
-        ageColumn(),
-        column(QStringLiteral("Containers"),
-               str,
-               1,
-               QStringLiteral("Names of each container in the template.")),
-        column(QStringLiteral("Images"),
-               str,
-               1,
-               QStringLiteral("Images referenced by each container in the template.")),
-        column(QStringLiteral("Selector"),
-               str,
-               1,
-               QStringLiteral(
-                   "Selector is a label query over pods that should match the replica count."))};
-}
-
-KubeTableRow KubePrinters::replicaSet(const QJsonObject &replicaSet, const QDateTime &now)
-{
-    const QJsonObject spec = replicaSet.value(QLatin1String("spec")).toObject();
-    const QJsonObject status = replicaSet.value(QLatin1String("status")).toObject();
-    QString names;
-    QString images;
-    layoutContainerCells(spec.value(QLatin1String("template"))
-                             .toObject()
-                             .value(QLatin1String("spec"))
-                             .toObject(),
-                         names,
-                         images);
-    KubeTableRow row;
-    row.cells = {nameOf(replicaSet),
-                 integer(spec, QLatin1String("replicas"), 1),
-                 integer(status, QLatin1String("replicas")),
-                 integer(status, QLatin1String("readyReplicas")),
-                 age(replicaSet, now),
-                 names,
-                 images,
-                 formatLabelSelector(spec.value(QLatin1String("selector")).toObject())};
     return row;
 }
 
@@ -614,159 +553,7 @@ KubeTableRow KubePrinters::event(const QJsonObject &event, const QDateTime &now)
                  event.value(QLatin1String("message")).toString().trimmed(),
                  firstTimestamp,
                  count,
-                 nameOf(event)};
-    return row;
-}
-
-QList<KubeColumn> KubePrinters::namespaceColumns()
-{
-    return {nameColumn(),
-            column(QStringLiteral("Status"),
-                   QStringLiteral("string"),
-                   0,
-                   QStringLiteral("The status of the namespace")),
-            ageColumn()};
-}
-
-KubeTableRow KubePrinters::namespaceRow(const QJsonObject &ns, const QDateTime &now)
-{
-    KubeTableRow row;
-    row.cells
-        = {nameOf(ns),
-           ns.value(QLatin1String("status")).toObject().value(QLatin1String("phase")).toString(),
-           age(ns, now)};
-    return row;
-}
-
-QList<KubeColumn> KubePrinters::serviceColumns()
-{
-    const QString str = QStringLiteral("string");
-    return {nameColumn(),
-            column(QStringLiteral("Type"),
-                   str,
-                   0,
-                   QStringLiteral("type determines how the Service is exposed.")),
-            column(QStringLiteral("Cluster-IP"),
-                   str,
-                   0,
-                   QStringLiteral("clusterIP is the IP address of the service.")),
-            column(QStringLiteral("External-IP"),
-                   str,
-                   0,
-                   QStringLiteral("externalIPs is a list of IP addresses for which nodes in the "
-                                  "cluster will also accept traffic for this service.")),
-            column(QStringLiteral("Port(s)"),
-                   str,
-                   0,
-                   QStringLiteral("The list of ports that are exposed by this service.")),
-            ageColumn(),
-            column(QStringLiteral("Selector"),
-                   str,
-                   1,
-                   QStringLiteral("Route service traffic to pods with label keys and values "
-                                  "matching this selector."))};
-}
-
-// printService and getServiceExternalIP / makePortString in printers.go.
-KubeTableRow KubePrinters::service(const QJsonObject &service, const QDateTime &now)
-{
-    const QJsonObject spec = service.value(QLatin1String("spec")).toObject();
-    const QString type = spec.value(QLatin1String("type")).toString(QStringLiteral("ClusterIP"));
-    const QJsonArray clusterIPs = spec.value(QLatin1String("clusterIPs")).toArray();
-    QString internalIP = QStringLiteral("<none>");
-    if (!clusterIPs.isEmpty())
-        internalIP = clusterIPs.first().toString();
-    QStringList external;
-    for (const QJsonValue &ip : spec.value(QLatin1String("externalIPs")).toArray())
-        external.append(ip.toString());
-    QString externalIP;
-    if (type == QLatin1String("ClusterIP") || type == QLatin1String("NodePort")) {
-        externalIP = external.isEmpty() ? QStringLiteral("<none>")
-                                        : external.join(QLatin1Char(','));
-    } else if (type == QLatin1String("LoadBalancer")) {
-        for (const QJsonValue &ingress : service.value(QLatin1String("status"))
-                                             .toObject()
-                                             .value(QLatin1String("loadBalancer"))
-                                             .toObject()
-                                             .value(QLatin1String("ingress"))
-                                             .toArray()) {
-            const QJsonObject i = ingress.toObject();
-            const QString ip = i.value(QLatin1String("ip")).toString();
-            external.append(ip.isEmpty() ? i.value(QLatin1String("hostname")).toString() : ip);
-        }
-        externalIP = external.isEmpty() ? QStringLiteral("<pending>")
-                                        : external.join(QLatin1Char(','));
-    } else if (type == QLatin1String("ExternalName")) {
-        externalIP = spec.value(QLatin1String("externalName")).toString();
-    } else {
-        externalIP = QStringLiteral("<unknown>");
-    }
-    QStringList ports;
-    for (const QJsonValue &p : spec.value(QLatin1String("ports")).toArray()) {
-        const QJsonObject port = p.toObject();
-        const QString protocol
-            = port.value(QLatin1String("protocol")).toString(QStringLiteral("TCP"));
-        const int nodePort = port.value(QLatin1String("nodePort")).toInt();
-        ports.append(nodePort > 0 ? QStringLiteral("%1:%2/%3")
-                                        .arg(port.value(QLatin1String("port")).toInt())
-                                        .arg(nodePort)
-                                        .arg(protocol)
-                                  : QStringLiteral("%1/%2")
-                                        .arg(port.value(QLatin1String("port")).toInt())
-                                        .arg(protocol));
-    }
-    KubeTableRow row;
-    row.cells = {nameOf(service),
-                 type,
-                 internalIP,
-                 externalIP,
-                 ports.isEmpty() ? QStringLiteral("<none>") : ports.join(QLatin1Char(',')),
-                 age(service, now),
-                 formatLabels(spec.value(QLatin1String("selector")).toObject())};
-    return row;
-}
-
-QList<KubeColumn> KubePrinters::configMapColumns()
-{
-    return {nameColumn(),
-            column(QStringLiteral("Data"),
-                   QStringLiteral("string"),
-                   0,
-                   QStringLiteral("Data contains the configuration data.")),
-            ageColumn()};
-}
-
-KubeTableRow KubePrinters::configMap(const QJsonObject &configMap, const QDateTime &now)
-{
-    KubeTableRow row;
-    row.cells = {nameOf(configMap),
-                 qint64(configMap.value(QLatin1String("data")).toObject().size()
-                        + configMap.value(QLatin1String("binaryData")).toObject().size()),
-                 age(configMap, now)};
-    return row;
-}
-
-QList<KubeColumn> KubePrinters::secretColumns()
-{
-    return {nameColumn(),
-            column(QStringLiteral("Type"),
-                   QStringLiteral("string"),
-                   0,
-                   QStringLiteral("Used to facilitate programmatic handling of secret data.")),
-            column(QStringLiteral("Data"),
-                   QStringLiteral("string"),
-                   0,
-                   QStringLiteral("Data contains the secret data.")),
-            ageColumn()};
-}
-
-KubeTableRow KubePrinters::secret(const QJsonObject &secret, const QDateTime &now)
-{
-    KubeTableRow row;
-    row.cells = {nameOf(secret),
-                 secret.value(QLatin1String("type")).toString(),
-                 qint64(secret.value(QLatin1String("data")).toObject().size()),
-                 age(secret, now)};
+                 name(event)};
     return row;
 }
 
@@ -811,15 +598,6 @@ QString KubePrinters::formatLabelSelector(const QJsonObject &selector)
     for (const Requirement &r : requirements)
         parts.append(r.text);
     return parts.join(QLatin1Char(','));
-}
-
-QString KubePrinters::formatLabels(const QJsonObject &labels)
-{
-    QStringList parts;
-    for (auto it = labels.begin(); it != labels.end(); ++it)
-        parts.append(it.key() + QLatin1Char('=') + it.value().toString());
-    parts.sort();
-    return parts.isEmpty() ? QStringLiteral("<none>") : parts.join(QLatin1Char(','));
 }
 
 } // namespace ragdr::core

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <utility>
+
 namespace ragdr::core {
 
 // One column of a meta.k8s.io/v1 Table, as kube-apiserver declares it.
@@ -31,11 +33,12 @@ struct KubeTableRow
     QJsonArray narrowCells(const QList<KubeColumn> &columns) const;
 };
 
-// The rows kube-apiserver computes for `kubectl get`, ported from kubernetes
-// pkg/printers/internalversion/printers.go (printPod, printDeployment, printReplicaSet,
-// printEvent, printNamespace) over the API objects as JSON. The console, the CLI and the
-// sandbox's API server all derive STATUS, READY, RESTARTS and AGE here, so that they agree with
-// each other and with kubectl. `now` is a parameter so that ages are reproducible.
+// The rows kube-apiserver computes for `kubectl get` of the kinds the console shows, ported from
+// kubernetes pkg/printers/internalversion/printers.go (printPod, printDeployment, printEvent)
+// over the API objects as JSON. The console, the CLI and the sandbox's API server all derive
+// STATUS, READY, RESTARTS and AGE here, so that they agree with each other and with kubectl.
+// `now` is a parameter so that ages are reproducible. The kinds only the drill's API server
+// prints have their printers in sandbox/ (KubeServerPrinters).
 class KubePrinters final
 {
 public:
@@ -45,32 +48,29 @@ public:
     static QList<KubeColumn> deploymentColumns();
     static KubeTableRow deployment(const QJsonObject &deployment, const QDateTime &now);
 
-    static QList<KubeColumn> replicaSetColumns();
-    static KubeTableRow replicaSet(const QJsonObject &replicaSet, const QDateTime &now);
-
     // core/v1 Events.
     static QList<KubeColumn> eventColumns();
     static KubeTableRow event(const QJsonObject &event, const QDateTime &now);
-
-    static QList<KubeColumn> namespaceColumns();
-    static KubeTableRow namespaceRow(const QJsonObject &ns, const QDateTime &now);
-
-    static QList<KubeColumn> serviceColumns();
-    static KubeTableRow service(const QJsonObject &service, const QDateTime &now);
-
-    static QList<KubeColumn> configMapColumns();
-    static KubeTableRow configMap(const QJsonObject &configMap, const QDateTime &now);
-
-    // Only the number of keys: a Secret's values never reach a printer.
-    static QList<KubeColumn> secretColumns();
-    static KubeTableRow secret(const QJsonObject &secret, const QDateTime &now);
 
     // metav1.LabelSelectorAsSelector(...).String(): "app=rag-api,tier in (a,b)", requirements
     // sorted by key; "" for a missing or empty selector, "<invalid>" for an unknown operator.
     static QString formatLabelSelector(const QJsonObject &selector);
 
-    // labels.FormatLabels: "a=1,b=2" sorted by key, "<none>" when empty.
-    static QString formatLabels(const QJsonObject &labels);
+    // What every printer is made of, for the printers of the kinds only the drill's API server
+    // prints (sandbox/kubeserverprinters).
+    static KubeColumn nameColumn();
+    static KubeColumn column(const QString &name,
+                             const QString &type,
+                             int priority,
+                             const QString &description);
+    static KubeColumn ageColumn();
+    // The AGE cell: HumanDuration since metadata.creationTimestamp.
+    static QString age(const QJsonObject &object, const QDateTime &now);
+    static QString name(const QJsonObject &object);
+    // A JSON number as Go reads an int field: fallback when it is missing.
+    static qint64 integer(const QJsonObject &o, QLatin1String key, qint64 fallback = 0);
+    // The CONTAINERS and IMAGES cells of a pod template's spec.
+    static std::pair<QString, QString> containerCells(const QJsonObject &podSpec);
 };
 
 } // namespace ragdr::core

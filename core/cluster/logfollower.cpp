@@ -3,18 +3,20 @@
 #include "kubepaths.h"
 #include "kubetime.h"
 
-#include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
-#include <QThread>
 
 namespace ragdr::core {
 
 namespace {
-constexpr int kMaxReconnectDelayMs = 10000;
-}
+// A stream that delivered lines for this long was healthy: its end (a restart, a dropped
+// connection) starts the reconnect waits from the beginning again.
+constexpr qint64 kHealthyStreamMs = 1000;
+} // namespace
 
-LogFollower::LogFollower(KubeApi &api)
+LogFollower::LogFollower(KubeApi &api, Backoff::Policy reconnect)
     : m_api(api)
+    , m_reconnect(reconnect)
 {}
 
 LogLine LogFollower::parse(const QByteArray &line)
@@ -53,7 +55,8 @@ Status LogFollower::run(const QString &pod,
     }
     QDateTime lastSeen;
     int linesAtLastSeen = 0; // lines sharing lastSeen's timestamp, to skip exactly those
-    int attempt = 0;
+    Backoff backoff(m_reconnect);
+    bool reconnecting = false;
     bool stopped = false;
     for (;;) {
         QUrlQuery query;
@@ -75,7 +78,10 @@ Status LogFollower::run(const QString &pod,
         int skip = resumeFrom.isValid() ? linesAtLastSeen : 0;
         QByteArray errorBody;
         if (onState)
-            onState(State::Streaming, attempt > 0 ? QStringLiteral("reconnected") : QString());
+            onState(State::Streaming, reconnecting ? QStringLiteral("reconnected") : QString());
+        QElapsedTimer streamed;
+        streamed.start();
+        int delivered = 0;
         auto status = m_api.stream(
             request,
             cancel,
@@ -94,6 +100,7 @@ Status LogFollower::run(const QString &pod,
                                           : 1;
                     lastSeen = line.at;
                 }
+                ++delivered;
                 if (!onLine(line)) {
                     stopped = true;
                     return false;
@@ -114,6 +121,8 @@ Status LogFollower::run(const QString &pod,
                 onState(State::Reconnecting, e.message);
         } else if (!options.follow) {
             return {};
+        } else if (delivered > 0 && streamed.elapsed() >= kHealthyStreamMs) {
+            backoff.reset();
         }
         // The stream ended (a container restart, a dropped connection): go on while the pod lives.
         auto object = m_api.call(KubeRequest::get(kubepaths::pod(ns, pod)), cancel);
@@ -124,13 +133,15 @@ Status LogFollower::run(const QString &pod,
                 onState(State::Ended, QStringLiteral("pod %1 was deleted").arg(pod));
             return {};
         }
-        if (onState && status && *status >= 200 && *status <= 299)
-            onState(State::Reconnecting, QStringLiteral("the log stream ended; reconnecting"));
-        const int delay = std::min(kMaxReconnectDelayMs, 500 << std::min(attempt, 5));
-        QDeadlineTimer wait(delay);
-        while (!wait.hasExpired() && !cancel.isCancelled())
-            QThread::msleep(50);
-        ++attempt;
+        const std::chrono::milliseconds delay = backoff.next();
+        if (onState && status && *status >= 200 && *status <= 299) {
+            onState(State::Reconnecting,
+                    QStringLiteral("the log stream ended; reconnecting in %1 s")
+                        .arg(delay.count() / 1000.0, 0, 'f', 1));
+        }
+        if (!Backoff::sleep(delay, cancel))
+            return fail(Error::cancelled());
+        reconnecting = true;
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include "kubeapi.h"
 
+#include "core/base/backoff.h"
+
 #include <QDateTime>
 #include <QString>
 
@@ -24,9 +26,10 @@ struct LogLine
 };
 
 // Reads a pod's log as kubectl logs does, on an operation's (blocking) thread. With follow, a
-// stream that ends while the pod lives is opened again from the last line's time, lines already
-// seen are skipped, and onState says so; it ends when the pod is gone, on cancel, or when onLine
-// returns false.
+// stream that ends while the pod lives is opened again from the last line's time (after a
+// backoff that starts over after a healthy stream: one that delivered lines for a second), lines
+// already seen are skipped, and onState says so; it ends when the pod is gone, on cancel, or when
+// onLine returns false.
 class LogFollower final
 {
 public:
@@ -34,7 +37,12 @@ public:
     using LineSink = std::function<bool(const LogLine &line)>;
     using StateSink = std::function<void(State state, const QString &detail)>;
 
-    explicit LogFollower(KubeApi &api);
+    // k9s's reconnect waits (0.5 s growing to its cap); healthy again after half a minute.
+    static constexpr Backoff::Policy kReconnectPolicy{std::chrono::milliseconds(500),
+                                                      std::chrono::seconds(10),
+                                                      std::chrono::seconds(30)};
+
+    explicit LogFollower(KubeApi &api, Backoff::Policy reconnect = kReconnectPolicy);
 
     Status run(const QString &pod,
                const LogOptions &options,
@@ -47,6 +55,7 @@ public:
 
 private:
     KubeApi &m_api;
+    Backoff::Policy m_reconnect;
 };
 
 } // namespace ragdr::core

@@ -11,12 +11,17 @@ constexpr int kDrainMs = 100;
 constexpr int kMaxPending = 20000; // a flood while the GUI is busy keeps its newest lines
 
 // A follow lasts as long as the user watches. On the global pool (one thread per core) two of
-// them would leave no thread for the short tasks a backup or a verification waits on.
+// them would leave no thread for the short tasks a backup or a verification waits on. Never
+// destroyed: a static pool would wait at exit for a follower that was cancelled a moment before
+// the application object went, and can no longer see it (its wait needs events).
 QThreadPool &followers()
 {
-    static QThreadPool pool;
-    pool.setMaxThreadCount(64);
-    return pool;
+    static QThreadPool *const pool = [] {
+        auto *p = new QThreadPool;
+        p->setMaxThreadCount(64);
+        return p;
+    }();
+    return *pool;
 }
 } // namespace
 

@@ -1,15 +1,19 @@
 // ragdr's Kubernetes client side by side with the real kubectl, against the drill's simulated
 // cluster (context drill-a). Each test acts only on deployments and pods it creates, with a
 // profile that names them, so that tests run side by side.
+#include "connectproxy.h"
 #include "kubectl.h"
 #include "ragdrcli.h"
 #include "testdatabase.h"
 #include "testsandbox.h"
+#include "wait.h"
 
 #include "core/cluster/clusteroperations.h"
 #include "core/cluster/clusterqueries.h"
+#include "core/cluster/clusterservice.h"
 #include "core/cluster/kubeapi.h"
 #include "core/cluster/kubeconfigloader.h"
+#include "core/cluster/kubeconnections.h"
 #include "core/cluster/logfollower.h"
 #include "core/cluster/manifestexport.h"
 #include "core/ops/workspace.h"
@@ -27,6 +31,7 @@
 using namespace ragdr;
 using namespace ragdr::core;
 using namespace ragdr::test;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -433,58 +438,95 @@ TEST_F(ClusterTest, ManifestExportHoldsCleanObjectsAndNoSecretValue)
     EXPECT_EQ(sums.readAll().count('\n'), QDir(dir).entryList(QDir::Files).size() - 1);
 }
 
-// client-go's rule for exec plugins: after a 401, run the plugin again and retry once. Against
-// the sandbox's real authentication: the plugin's first credential is refused, its second is good.
-TEST(ClusterAuth, AnExecPluginRunsAgainAfterA401)
+namespace {
+
+// drill-a reached as a user whose token comes from an exec plugin (a shell script of the test's):
+// the sandbox's real authentication decides what a credential is worth.
+class ClusterAuth : public ::testing::Test
 {
-    auto sandbox = KubeconfigLoader::load(
-        KubeconfigSearch::fromEnvironment(TestSandbox::shared().environment().kubeconfigPath()));
-    ASSERT_TRUE(sandbox.has_value()) << qPrintable(sandbox.error().message);
-    const KubeContext context = sandbox->contexts.value(QStringLiteral("drill-a"));
-    const KubeCluster cluster = sandbox->clusters.value(context.cluster);
-    const QByteArray token = sandbox->users.value(context.user).token;
-    ASSERT_FALSE(token.isEmpty());
+protected:
+    void SetUp() override
+    {
+        m_sandbox = sandboxContext();
+        ASSERT_FALSE(m_sandbox.token.isEmpty());
+        m_dir = makeTempDir();
+        QFile tokenFile(m_dir->filePath(QStringLiteral("token")));
+        ASSERT_TRUE(tokenFile.open(QIODevice::WriteOnly));
+        tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        tokenFile.write(m_sandbox.token);
+    }
 
-    auto dir = makeTempDir();
-    QFile tokenFile(dir->filePath(QStringLiteral("token")));
-    ASSERT_TRUE(tokenFile.open(QIODevice::WriteOnly));
-    tokenFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    tokenFile.write(token);
-    tokenFile.close();
-    const QString plugin = dir->filePath(QStringLiteral("plugin.sh"));
-    QFile script(plugin);
-    ASSERT_TRUE(script.open(QIODevice::WriteOnly));
-    script.write(
-        QStringLiteral(
-            "#!/bin/sh\n"
-            "n=$(cat '%1/count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '%1/count'\n"
-            "if [ $n -eq 1 ]; then t=expired-credential; else t=$(cat '%1/token'); fi\n"
-            "printf "
-            "'{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-            "\"status\":{\"token\":\"%s\"}}' \"$t\"\n")
-            .arg(dir->path())
-            .toUtf8());
-    script.close();
-    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    const QString kubeconfig = dir->filePath(QStringLiteral("kubeconfig"));
-    QFile config(kubeconfig);
-    ASSERT_TRUE(config.open(QIODevice::WriteOnly));
-    config.write(QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: exec\n"
-                                "clusters:\n- name: drill\n  cluster:\n    server: %1\n    "
-                                "certificate-authority-data: %2\n"
-                                "users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: "
-                                "client.authentication.k8s.io/v1\n"
-                                "      command: %3\n      interactiveMode: Never\n"
-                                "contexts:\n- name: exec\n  context: {cluster: drill, user: "
-                                "plugin, namespace: rag-prod}\n")
-                     .arg(cluster.server,
-                          QString::fromLatin1(cluster.certificateAuthorityData.toBase64()),
-                          plugin)
-                     .toUtf8());
-    config.close();
+    // The plugin's first credential is refused by the server, every later one is good; each run
+    // takes as many seconds as DIR/sleep says (none when it is absent) and is counted in
+    // DIR/count.
+    void writePlugin()
+    {
+        QFile script(pluginPath());
+        ASSERT_TRUE(script.open(QIODevice::WriteOnly));
+        script.write(
+            QStringLiteral(
+                "#!/bin/sh\n"
+                "n=$(cat '%1/count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '%1/count'\n"
+                "sleep $(cat '%1/sleep' 2>/dev/null || echo 0)\n"
+                "if [ $n -eq 1 ]; then t=expired-credential; else t=$(cat '%1/token'); fi\n"
+                "printf "
+                "'{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                "\"status\":{\"token\":\"%s\"}}' \"$t\"\n")
+                .arg(m_dir->path())
+                .toUtf8());
+        script.close();
+        script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                              | QFileDevice::ExeOwner);
+    }
 
+    // A kubeconfig whose context "exec" is drill-a through the plugin.
+    QString writeKubeconfig() const
+    {
+        const QString path = m_dir->filePath(QStringLiteral("kubeconfig"));
+        QFile config(path);
+        if (!config.open(QIODevice::WriteOnly))
+            return {};
+        config.write(
+            QStringLiteral("apiVersion: v1\nkind: Config\ncurrent-context: exec\n"
+                           "clusters:\n- name: drill\n  cluster:\n    server: %1\n    "
+                           "certificate-authority-data: %2\n"
+                           "users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: "
+                           "client.authentication.k8s.io/v1\n"
+                           "      command: %3\n      interactiveMode: Never\n"
+                           "contexts:\n- name: exec\n  context: {cluster: drill, user: "
+                           "plugin, namespace: rag-prod}\n")
+                .arg(m_sandbox.server, QString::fromLatin1(m_sandbox.caPem.toBase64()), pluginPath())
+                .toUtf8());
+        return path;
+    }
+
+    void setPluginSeconds(int seconds) const
+    {
+        QFile f(m_dir->filePath(QStringLiteral("sleep")));
+        if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            f.write(QByteArray::number(seconds));
+    }
+
+    int runs() const
+    {
+        QFile count(m_dir->filePath(QStringLiteral("count")));
+        return count.open(QIODevice::ReadOnly) ? count.readAll().trimmed().toInt() : 0;
+    }
+
+    QString pluginPath() const { return m_dir->filePath(QStringLiteral("plugin.sh")); }
+
+    SandboxContext m_sandbox;
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+} // namespace
+
+// client-go's rule for exec plugins: after a 401, run the plugin again and retry once.
+TEST_F(ClusterAuth, AnExecPluginRunsAgainAfterA401)
+{
+    ASSERT_NO_FATAL_FAILURE(writePlugin());
     auto connection = KubeConnection::open(
-        KubeTarget{QStringLiteral("exec"), QStringLiteral("rag-prod"), kubeconfig});
+        KubeTarget{QStringLiteral("exec"), QStringLiteral("rag-prod"), writeKubeconfig()});
     ASSERT_TRUE(connection.has_value()) << qPrintable(connection.error().message);
     KubeApi api(*connection);
     QUrlQuery query;
@@ -493,15 +535,189 @@ TEST(ClusterAuth, AnExecPluginRunsAgainAfterA401)
                          CancelToken(),
                          QStringLiteral("listing pods"));
     EXPECT_TRUE(pods.has_value()) << qPrintable(pods.error().message);
-    QFile count(dir->filePath(QStringLiteral("count")));
-    ASSERT_TRUE(count.open(QIODevice::ReadOnly));
-    EXPECT_EQ(count.readAll().trimmed(), QByteArray("2"))
-        << "the plugin should have run once, been refused, and run once more";
+    EXPECT_EQ(runs(), 2) << "the plugin should have run once, been refused, and run once more";
     // And the good credential is kept: no third run.
     ASSERT_TRUE(api.json(KubeRequest::get(QStringLiteral("/api/v1/namespaces/rag-prod/pods"), query),
                          CancelToken(),
                          QStringLiteral("listing pods"))
                     .has_value());
-    count.seek(0);
-    EXPECT_EQ(count.readAll().trimmed(), QByteArray("2"));
+    EXPECT_EQ(runs(), 2);
+}
+
+// The console's three watchers of a region (pods, deployments, events) on one thread, a plugin
+// that takes a second, and a burst of 401s when its first credential is refused: one refresh
+// serves them all, the thread never waits inside a plugin run (it used to spin one with a lock
+// held, and the second watcher asking from inside that loop deadlocked it), the feeds converge
+// on the server's truth, and closing the service while a plugin runs does not wait for it.
+TEST_F(ClusterAuth, ThreeWatchersThroughABurstOf401sConvergeAndNothingHangs)
+{
+    ASSERT_FALSE(Kubectl::program().isEmpty()) << Kubectl::missingMessage();
+    ASSERT_NO_FATAL_FAILURE(writePlugin());
+    setPluginSeconds(1);
+    const Kubectl kubectl(TestSandbox::shared().environment().kubeconfigPath(),
+                          m_dir->filePath(QStringLiteral("cache")));
+    const QString app = uniqueName(QStringLiteral("auth"));
+    const KubectlRun created = kubectl.run({QStringLiteral("create"),
+                                            QStringLiteral("-f"),
+                                            QStringLiteral("-"),
+                                            QStringLiteral("--validate=false")},
+                                           json(deploymentJson(app, 2)));
+    ASSERT_EQ(created.exitCode, 0) << qPrintable(created.all());
+    const DeploymentCleanup cleanup(kubectl, app);
+    auto serverPods = [&] {
+        QSet<QString> names;
+        for (const QStringList &row : rows(kubectl
+                                               .run({QStringLiteral("get"),
+                                                     QStringLiteral("pods"),
+                                                     QStringLiteral("-l"),
+                                                     QStringLiteral("app=") + app,
+                                                     QStringLiteral("--no-headers")})
+                                               .out)) {
+            names.insert(row.value(0));
+        }
+        return names;
+    };
+    ASSERT_TRUE(waitUntil([&] { return serverPods().size() == 2; }, 30000));
+
+    Profile profile = TestSandbox::shared().isolatedProfile(m_dir->path(), {app});
+    profile.regions = {profile.regions.constFirst()};
+    profile.regions[0].kube = KubeTarget{QStringLiteral("exec"),
+                                         QStringLiteral("rag-prod"),
+                                         writeKubeconfig()};
+    KubeConnections connections(profile);
+    auto service = std::make_unique<ClusterService>(profile, &connections);
+    const QString region = profile.regions[0].name;
+    ResourceStore pods;
+    QObject::connect(service.get(),
+                     &ClusterService::batch,
+                     [&](const QString &, ClusterService::Feed feed, const WatchBatch &b) {
+                         if (feed != ClusterService::Feed::Pods)
+                             return;
+                         // Rows are derived: the store keeps their names.
+                         WatchBatch named = b;
+                         for (const QString &name : b.names)
+                             named.upserts.append(
+                                 QJsonObject{{QStringLiteral("metadata"),
+                                              QJsonObject{{QStringLiteral("name"), name}}}});
+                         pods.apply(named);
+                     });
+    service->start();
+    const bool converged = ragdr::test::waitUntil(
+        [&] {
+            const RegionStatus status = service->status(region);
+            return status.feeds.size() == 3 && status.live()
+                   && QSet<QString>(pods.objects().keyBegin(), pods.objects().keyEnd())
+                          == serverPods();
+        },
+        60s);
+    if (!converged) {
+        // Its thread may be stuck for good: leave it rather than hang the test in its destructor.
+        (void) service.release();
+        FAIL() << "the watches did not converge after the 401 burst; plugin runs: " << runs();
+    }
+    EXPECT_EQ(runs(), 2) << "one refresh for the first credential, one shared after the 401s";
+
+    // A plugin run in flight when the console closes: nothing waits for it.
+    setPluginSeconds(5);
+    connections.forRegion(region).value()->credentials().invalidate();
+    service->refresh(region);
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return runs() == 3; }, 10s));
+    QElapsedTimer closing;
+    closing.start();
+    service.reset();
+    EXPECT_LT(closing.elapsed(), 2000) << "closing waited for the plugin";
+}
+
+// A region whose kubeconfig is not there yet (a laptop before `gcloud container clusters
+// get-credentials`) connects as soon as the file appears, without a restart.
+TEST(ClusterServiceClient, ARegionConnectsOnceItsKubeconfigAppears)
+{
+    auto dir = makeTempDir();
+    Profile profile = TestSandbox::shared().isolatedProfile(dir->path());
+    profile.regions = {profile.regions.constFirst()};
+    const QString kubeconfig = dir->filePath(QStringLiteral("kube/config"));
+    ASSERT_TRUE(QDir().mkpath(QFileInfo(kubeconfig).absolutePath()));
+    profile.regions[0].kube.kubeconfig = kubeconfig;
+    KubeConnections connections(profile);
+    ClusterService service(profile, &connections);
+    const QString region = profile.regions[0].name;
+    service.start();
+    ASSERT_TRUE(ragdr::test::waitUntil(
+        [&] { return service.status(region).clientError.contains(kubeconfig); }, 20s))
+        << qPrintable(service.status(region).clientError);
+    EXPECT_TRUE(service.status(region).retryTriggers.contains(kubeconfig));
+
+    // Written as tools write it: to a temporary name, then renamed over.
+    ASSERT_TRUE(QFile::copy(TestSandbox::shared().environment().kubeconfigPath(),
+                            kubeconfig + QStringLiteral(".tmp")));
+    ASSERT_TRUE(QFile::rename(kubeconfig + QStringLiteral(".tmp"), kubeconfig));
+    EXPECT_TRUE(ragdr::test::waitUntil([&] { return service.status(region).live(); }, 30s))
+        << qPrintable(service.status(region).clientError);
+}
+
+// The kubeconfig's proxy-url carries every request, as kubectl sends them: through an HTTP
+// CONNECT tunnel to the API server, TLS end to end. It used to be read and then ignored, so
+// ragdr went around the proxy that kubectl went through.
+TEST(ClusterProxy, ProxyUrlCarriesEveryRequestAsInKubectl)
+{
+    ASSERT_FALSE(Kubectl::program().isEmpty()) << Kubectl::missingMessage();
+    ConnectProxy proxy;
+    ASSERT_TRUE(proxy.listen());
+    auto dir = makeTempDir();
+    QFile original(TestSandbox::shared().environment().kubeconfigPath());
+    ASSERT_TRUE(original.open(QIODevice::ReadOnly));
+    QByteArray text = original.readAll();
+    // Every cluster of the sandbox's kubeconfig gets the proxy.
+    const QByteArray withProxy = "\n    proxy-url: http://127.0.0.1:"
+                                 + QByteArray::number(proxy.port()) + "\n    server: ";
+    text.replace(QByteArrayLiteral("\n    server: "), withProxy);
+    const QString kubeconfig = dir->filePath(QStringLiteral("kubeconfig"));
+    QFile config(kubeconfig);
+    ASSERT_TRUE(config.open(QIODevice::WriteOnly));
+    config.write(text);
+    config.close();
+    config.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+    auto connection = KubeConnection::open(
+        KubeTarget{QStringLiteral("drill-a"), QStringLiteral("rag-prod"), kubeconfig});
+    ASSERT_TRUE(connection.has_value()) << qPrintable(connection.error().message);
+    EXPECT_TRUE((*connection)
+                    ->access()
+                    .describe()
+                    .contains(QStringLiteral("through proxy http://127.0.0.1:%1").arg(proxy.port())))
+        << qPrintable((*connection)->access().describe());
+    const QString server = QStringLiteral("127.0.0.1:%1").arg((*connection)->access().server.port());
+    // The request runs on another thread: this one serves the proxy meanwhile.
+    auto list = [&] {
+        QFuture<Result<QList<QJsonObject>>> listed = QtConcurrent::run([c = *connection] {
+            KubeApi api(c);
+            return api.list(QStringLiteral("/api/v1/namespaces/rag-prod/pods"), {}, CancelToken());
+        });
+        EXPECT_TRUE(ragdr::test::waitUntil([&] { return listed.isFinished(); }, 60s));
+        return listed.result();
+    };
+    const auto pods = list();
+    ASSERT_TRUE(pods.has_value()) << qPrintable(pods.error().message);
+    EXPECT_FALSE(pods->isEmpty());
+    ASSERT_FALSE(proxy.tunnels().isEmpty()) << "ragdr went around the proxy";
+    EXPECT_EQ(proxy.tunnels().first(), server);
+
+    // kubectl, the referee, goes the same way.
+    const int before = int(proxy.tunnels().size());
+    auto kubectl = QtConcurrent::run([&] {
+        return Kubectl(kubeconfig, dir->filePath(QStringLiteral("cache")))
+            .run({QStringLiteral("get"),
+                  QStringLiteral("pods"),
+                  QStringLiteral("-n"),
+                  QStringLiteral("rag-prod")});
+    });
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return kubectl.isFinished(); }, 90s));
+    EXPECT_EQ(kubectl.result().exitCode, 0) << qPrintable(kubectl.result().all());
+    EXPECT_GT(proxy.tunnels().size(), before);
+    EXPECT_TRUE(proxy.tunnels().contains(server));
+
+    // With the proxy gone nothing gets through: nothing went around it.
+    proxy.close();
+    const auto cut = list();
+    EXPECT_FALSE(cut.has_value());
 }

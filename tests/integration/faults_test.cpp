@@ -4,6 +4,7 @@
 // heals the region when it ends, whatever happens.
 #include "kubectl.h"
 #include "testsandbox.h"
+#include "wait.h"
 
 #include "core/cluster/clusteroperations.h"
 #include "core/cluster/clusterqueries.h"
@@ -12,7 +13,10 @@
 #include "core/cluster/resourcewatcher.h"
 #include "core/ops/workspace.h"
 #include "sandbox/drillkube.h"
+#include "ui/cluster/clusterpanel.h"
+#include "ui/cluster/regionview.h"
 
+#include <QLabel>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
@@ -22,6 +26,7 @@
 using namespace ragdr;
 using namespace ragdr::core;
 using namespace ragdr::test;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -43,6 +48,16 @@ protected:
     void TearDown() override { (void) m_kube->heal(kRegion); }
 
     const Kubectl &kubectl() const { return *m_kubectl; }
+    void scaleWorkers(int replicas) const
+    {
+        ASSERT_EQ(regionB()
+                      .run({QStringLiteral("scale"),
+                            QStringLiteral("deployment"),
+                            QStringLiteral("rag-worker"),
+                            QStringLiteral("--replicas=%1").arg(replicas)})
+                      .exitCode,
+                  0);
+    }
     Kubectl regionB() const { return m_kubectl->withContext(kRegion); }
 
     void inject(const QString &fault)
@@ -92,12 +107,21 @@ protected:
         ResourceStore store;
         int batches = 0;
         QList<ResourceWatcher::State> states;
+        QStringList details;                      // why it reconnected, each time
+        int heard = 0;                            // times the server sent news
         std::unique_ptr<ResourceWatcher> watcher; // last: it goes first, before what it feeds
 
         QHash<QString, QString> table() const { return versions(store.objects().values()); }
+        bool reconnectedBecause(const QString &why) const
+        {
+            return std::any_of(details.cbegin(), details.cend(), [&](const QString &d) {
+                return d.contains(why);
+            });
+        }
     };
 
-    std::unique_ptr<Watch> watchPods()
+    std::unique_ptr<Watch> watchPods(std::chrono::milliseconds inactivity
+                                     = ResourceWatcher::kInactivityTimeout)
     {
         auto w = std::make_unique<Watch>();
         QUrlQuery query;
@@ -106,6 +130,7 @@ protected:
         w->watcher = std::make_unique<ResourceWatcher>(connection(),
                                                        kubepaths::pods(QStringLiteral("rag-prod")),
                                                        query);
+        w->watcher->setInactivityTimeout(inactivity);
         Watch *raw = w.get();
         QObject::connect(raw->watcher.get(), &ResourceWatcher::batch, [raw](const WatchBatch &b) {
             raw->store.apply(b);
@@ -113,11 +138,14 @@ protected:
         });
         QObject::connect(raw->watcher.get(),
                          &ResourceWatcher::stateChanged,
-                         [raw](ResourceWatcher::State s, const QString &) {
+                         [raw](ResourceWatcher::State s, const QString &detail) {
                              raw->states.append(s);
+                             if (s == ResourceWatcher::State::Reconnecting)
+                                 raw->details.append(detail);
                          });
+        QObject::connect(raw->watcher.get(), &ResourceWatcher::heard, [raw] { ++raw->heard; });
         w->watcher->start();
-        EXPECT_TRUE(QTest::qWaitFor([raw] { return raw->batches > 0; }, 15000));
+        EXPECT_TRUE(waitUntil([raw] { return raw->batches > 0; }, 15s));
         return w;
     }
 
@@ -125,14 +153,27 @@ protected:
     void expectTableIsTheTruth(Watch &w)
     {
         QHash<QString, QString> server;
-        const bool equal = QTest::qWaitFor(
+        const bool equal = waitUntil(
             [&] {
                 server = truth();
                 return w.table() == server;
             },
-            20000);
+            20s);
         EXPECT_TRUE(equal) << "the watched table differs from the server: " << w.table().size()
                            << " rows against " << server.size();
+    }
+
+    // Requests region B's API server has answered so far.
+    qint64 requestsServed() const
+    {
+        const auto status = m_kube->status();
+        EXPECT_TRUE(status.has_value()) << qPrintable(status.error().message);
+        for (const QJsonValue &c :
+             status.value_or(QJsonObject()).value(QStringLiteral("clusters")).toArray()) {
+            if (c.toObject().value(QStringLiteral("name")).toString() == kRegion)
+                return c.toObject().value(QStringLiteral("requests")).toInteger();
+        }
+        return -1;
     }
 
     std::unique_ptr<QTemporaryDir> m_tmp;
@@ -155,7 +196,7 @@ TEST_F(FaultsTest, AWatchThatExpiresRelistsAndEndsWithTheServersTruth)
                         QStringLiteral("rag-worker")})
                   .exitCode,
               0);
-    EXPECT_TRUE(QTest::qWaitFor([&] { return w->watcher->relists() > relistsBefore; }, 20000))
+    EXPECT_TRUE(waitUntil([&] { return w->watcher->relists() > relistsBefore; }, 20s))
         << "the watcher never relisted after 410 Expired";
     ASSERT_NO_FATAL_FAILURE(heal());
     ASSERT_EQ(regionB()
@@ -174,30 +215,107 @@ TEST_F(FaultsTest, AWatchWhoseServerGoesAwayReconnectsAndCatchesUp)
     auto w = watchPods();
     ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("region-down")));
     EXPECT_TRUE(
-        QTest::qWaitFor([&] { return w->states.contains(ResourceWatcher::State::Reconnecting); },
-                        20000))
+        waitUntil([&] { return w->states.contains(ResourceWatcher::State::Reconnecting); }, 20s))
         << "the watcher never noticed its server was gone";
     ASSERT_NO_FATAL_FAILURE(heal());
     // Changes made while it reconnects are not lost.
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=3")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(3));
     EXPECT_TRUE(
-        QTest::qWaitFor([&] { return w->watcher->state() == ResourceWatcher::State::Watching; },
-                        40000));
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 40s));
     expectTableIsTheTruth(*w);
-    ASSERT_EQ(regionB()
-                  .run({QStringLiteral("scale"),
-                        QStringLiteral("deployment"),
-                        QStringLiteral("rag-worker"),
-                        QStringLiteral("--replicas=2")})
-                  .exitCode,
-              0);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(2));
     expectTableIsTheTruth(*w);
+}
+
+// A watch that stays open and says nothing (watch-stall: a proxy that lost its upstream) is
+// noticed by its silence and opened again from where it was; what changed meanwhile arrives.
+TEST_F(FaultsTest, ASilentWatchIsNoticedAndCatchesUp)
+{
+    // The drill sends a bookmark every second: four silent seconds are a stall.
+    auto w = watchPods(4s);
+    ASSERT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 20s));
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("watch-stall")));
+    EXPECT_TRUE(waitUntil([&] { return w->reconnectedBecause(QStringLiteral("silent")); }, 30s))
+        << "the watcher never noticed that its watch had gone silent";
+    // The new watch is accepted (headers) and stays silent too: that is no news.
+    const int heardAtSilence = w->heard;
+    EXPECT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 20s));
+    EXPECT_EQ(w->heard, heardAtSilence) << "the headers of a silent watch counted as news";
+    // Changes made while it is cut off are not lost.
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(3));
+    ASSERT_NO_FATAL_FAILURE(heal());
+    EXPECT_TRUE(
+        waitUntil([&] { return w->watcher->state() == ResourceWatcher::State::Watching; }, 60s));
+    expectTableIsTheTruth(*w);
+    ASSERT_NO_FATAL_FAILURE(scaleWorkers(2));
+    expectTableIsTheTruth(*w);
+}
+
+// kubectl rollout status's wait, with a watch the server refuses (403): it reads again after a
+// pause that grows, instead of asking hundreds of times a second until its deadline.
+TEST_F(FaultsTest, TheRolloutWaitBacksOffWhenTheServerRefusesItsWatch)
+{
+    const QString app = uniqueName(QStringLiteral("stuck"));
+    // Its pod never schedules: the rollout never completes.
+    const KubectlRun created
+        = regionB().run({QStringLiteral("create"),
+                         QStringLiteral("-f"),
+                         QStringLiteral("-"),
+                         QStringLiteral("--validate=false")},
+                        json(deploymentJson(app,
+                                            1,
+                                            {{QStringLiteral("sandbox.ragdr.io/simulate"),
+                                              QStringLiteral("unschedulable")}})));
+    ASSERT_EQ(created.exitCode, 0) << qPrintable(created.all());
+    const DeploymentCleanup cleanup(regionB(), app);
+    auto workspace = Workspace::forProfile(
+        TestSandbox::shared().isolatedProfile(m_tmp->path() + QStringLiteral("/stuck"), {app}));
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:watch:deployments")));
+    const qint64 before = requestsServed();
+    QSignalSpy done(ClusterOperations::rolloutStatus(*workspace, kRegion, app, 6),
+                    &Operation::finished);
+    ASSERT_TRUE(done.wait(60000));
+    const qint64 asked = requestsServed() - before;
+    const auto r = done.first().at(0).value<OperationResult>();
+    EXPECT_FALSE(r.ok());
+    EXPECT_TRUE(r.message.contains(QStringLiteral("timed out"))) << qPrintable(r.message);
+    // A read and a refused watch per round, rounds 0.25-0.5 s apart and doubling: about ten
+    // requests in six seconds. Without a pause it is thousands.
+    EXPECT_LT(asked, 40) << "requests in 6 s of waiting: " << asked;
+}
+
+// One line per region covers every feed: with the events denied, the Cluster panel says so,
+// naming the feed and the server's reason, while the pods and deployments stay watched; it used
+// to follow the pods alone and say "Watching".
+TEST_F(FaultsTest, TheClusterPanelSaysWhichFeedIsDeniedAndWhy)
+{
+    ASSERT_NO_FATAL_FAILURE(inject(QStringLiteral("deny:list:events")));
+    ui::ClusterPanel panel(m_workspace.get());
+    panel.show();
+    ui::RegionView *view = panel.regionView(kRegion);
+    ASSERT_NE(view, nullptr);
+    auto *line = view->findChild<QLabel *>(QStringLiteral("connectionLabel"));
+    ASSERT_NE(line, nullptr);
+    const bool said = waitUntil(
+        [&] {
+            const QString text = line->text();
+            return text.contains(QStringLiteral("events denied"))
+                   && text.contains(QStringLiteral("cannot list resource \"events\""))
+                   && text.contains(QStringLiteral("pods, deployments watched"))
+                   && text.contains(QStringLiteral("last event"));
+        },
+        30s);
+    EXPECT_TRUE(said) << qPrintable(line->text());
+    EXPECT_FALSE(line->property("connected").toBool());
+
+    // Allowed again: the feed comes back on its own, and the line says all is watched.
+    ASSERT_NO_FATAL_FAILURE(heal());
+    EXPECT_TRUE(waitUntil([&] { return line->property("connected").toBool(); }, 60s))
+        << qPrintable(line->text());
+    EXPECT_TRUE(line->text().startsWith(QStringLiteral("Watching namespace rag-prod")))
+        << qPrintable(line->text());
 }
 
 TEST_F(FaultsTest, ScaleGoesThroughApiServerErrorsAndTheTableFollows)

@@ -1,6 +1,9 @@
 #include "kubectl.h"
 
 #include "wait.h"
+#include "testsandbox.h"
+
+#include "core/cluster/kubeconfigloader.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -119,6 +122,30 @@ QList<QStringList> rows(const QString &out)
     for (const QString &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
         r.append(line.trimmed().split(columns));
     return r;
+}
+
+DeploymentCleanup::DeploymentCleanup(Kubectl kubectl, QString name)
+    : m_kubectl(std::move(kubectl))
+    , m_name(std::move(name))
+{}
+
+DeploymentCleanup::~DeploymentCleanup()
+{
+    m_kubectl.run({QStringLiteral("delete"),
+                   QStringLiteral("deployment"),
+                   m_name,
+                   QStringLiteral("--wait=false")});
+}
+
+SandboxContext sandboxContext(const QString &context)
+{
+    auto config = core::KubeconfigLoader::load(core::KubeconfigSearch::fromEnvironment(
+        TestSandbox::shared().environment().kubeconfigPath()));
+    if (!config)
+        return {};
+    const core::KubeContext ctx = config->contexts.value(context);
+    const core::KubeCluster cluster = config->clusters.value(ctx.cluster);
+    return {cluster.server, cluster.certificateAuthorityData, config->users.value(ctx.user).token};
 }
 
 QString uniqueName(const QString &what)

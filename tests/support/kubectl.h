@@ -47,6 +47,29 @@ private:
     QString m_context;
 };
 
+// Deletes a deployment the test created when it goes, whatever happened in between.
+class DeploymentCleanup final
+{
+public:
+    DeploymentCleanup(Kubectl kubectl, QString name);
+    ~DeploymentCleanup();
+    DeploymentCleanup(const DeploymentCleanup &) = delete;
+    DeploymentCleanup &operator=(const DeploymentCleanup &) = delete;
+
+private:
+    Kubectl m_kubectl;
+    QString m_name;
+};
+
+// One context of the drill's kubeconfig, for tests that write kubeconfigs of their own around it.
+struct SandboxContext
+{
+    QString server;
+    QByteArray caPem;
+    QByteArray token;
+};
+SandboxContext sandboxContext(const QString &context = QStringLiteral("drill-a"));
+
 // Reads lines until `enough` says so or the time is up; returns what it read.
 QStringList readLinesUntil(QProcess &p,
                            const std::function<bool(const QStringList &)> &enough,

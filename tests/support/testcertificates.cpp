@@ -71,11 +71,51 @@ TestCertificates make()
                                   QStringLiteral("-subj"),
                                   QStringLiteral("/CN=ragdr-test-admin")});
     }
+    if (certs.error.isEmpty()) {
+        QFile ext(d + QStringLiteral("/server.ext"));
+        if (ext.open(QIODevice::WriteOnly))
+            ext.write("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        ext.close();
+        certs.error = runOpenssl(d,
+                                 {QStringLiteral("req"),
+                                  QStringLiteral("-new"),
+                                  QStringLiteral("-newkey"),
+                                  QStringLiteral("rsa:2048"),
+                                  QStringLiteral("-nodes"),
+                                  QStringLiteral("-keyout"),
+                                  QStringLiteral("server.key"),
+                                  QStringLiteral("-out"),
+                                  QStringLiteral("server.csr"),
+                                  QStringLiteral("-subj"),
+                                  QStringLiteral("/CN=127.0.0.1")});
+    }
+    if (certs.error.isEmpty()) {
+        certs.error = runOpenssl(d,
+                                 {QStringLiteral("x509"),
+                                  QStringLiteral("-req"),
+                                  QStringLiteral("-in"),
+                                  QStringLiteral("server.csr"),
+                                  QStringLiteral("-CA"),
+                                  QStringLiteral("ca.crt"),
+                                  QStringLiteral("-CAkey"),
+                                  QStringLiteral("ca.key"),
+                                  QStringLiteral("-CAcreateserial"),
+                                  QStringLiteral("-out"),
+                                  QStringLiteral("server.crt"),
+                                  QStringLiteral("-days"),
+                                  QStringLiteral("2"),
+                                  QStringLiteral("-extfile"),
+                                  QStringLiteral("server.ext")});
+    }
     certs.caCertPem = slurp(d + QStringLiteral("/ca.crt"));
+    certs.serverCertPem = slurp(d + QStringLiteral("/server.crt"));
+    certs.serverKeyPem = slurp(d + QStringLiteral("/server.key"));
     certs.caKeyPem = slurp(d + QStringLiteral("/ca.key"));
     certs.clientCertPem = slurp(d + QStringLiteral("/client.crt"));
     certs.clientKeyPem = slurp(d + QStringLiteral("/client.key"));
-    if (certs.error.isEmpty() && (certs.caCertPem.isEmpty() || certs.clientKeyPem.isEmpty()))
+    if (certs.error.isEmpty()
+        && (certs.caCertPem.isEmpty() || certs.clientKeyPem.isEmpty()
+            || certs.serverKeyPem.isEmpty()))
         certs.error = QStringLiteral("openssl wrote no certificate files in %1").arg(d);
     return certs;
 }

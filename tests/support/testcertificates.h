@@ -13,7 +13,9 @@ struct TestCertificates
     QByteArray caKeyPem;      // its key, also handy as a key that matches no client certificate
     QByteArray clientCertPem; // self-signed EC, CN=ragdr-test-admin
     QByteArray clientKeyPem;  // PKCS#8
-    QString error;            // set when openssl is missing or failed: say how to install it
+    QByteArray serverCertPem; // signed by the CA, for 127.0.0.1 (CN and subjectAltName)
+    QByteArray serverKeyPem;
+    QString error; // set when openssl is missing or failed: say how to install it
 };
 
 const TestCertificates &testCertificates();

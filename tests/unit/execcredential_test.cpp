@@ -5,6 +5,7 @@
 #include "core/cluster/kubeconfigloader.h"
 
 #include "testcertificates.h"
+#include "wait.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -12,13 +13,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTimer>
 #include <QtConcurrent>
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 using namespace ragdr::core;
+using namespace std::chrono_literals;
 using ragdr::test::testCertificates;
 
 namespace {
@@ -30,6 +33,7 @@ const QByteArray kV1beta1 = "client.authentication.k8s.io/v1beta1";
 // ExecCredential with a numbered token, or fails, or prints $PLUGIN_OUTPUT, as the env says.
 const QByteArray kFakePlugin = R"(#!/bin/sh
 echo run >> "$RECORD_DIR/runs"
+echo $$ >> "$RECORD_DIR/pids"
 printf '%s' "$KUBERNETES_EXEC_INFO" > "$RECORD_DIR/exec-info.json"
 env > "$RECORD_DIR/env.txt"
 printf '%s\n' "$@" > "$RECORD_DIR/args.txt"
@@ -153,6 +157,15 @@ protected:
         return p ? *p : nullptr;
     }
 
+    // A v1 plugin that takes this many seconds to answer.
+    std::shared_ptr<CredentialProvider> slowPlugin(const QByteArray &seconds)
+    {
+        return provider(kubeconfig(kV1,
+                                   "../plugins/fake-plugin",
+                                   "      interactiveMode: Never\n",
+                                   {{"PLUGIN_SLEEP", seconds}}));
+    }
+
     QTemporaryDir m_dir;
 };
 
@@ -251,10 +264,9 @@ TEST_F(ExecCredentialTest, CredentialIsCachedUntilItExpiresAndUntilInvalidated)
     EXPECT_EQ(again->serial, first->serial);
 
     // After expirationTimestamp has passed, the next call runs the plugin again.
-    QElapsedTimer waited;
-    waited.start();
-    while (QDateTime::currentDateTimeUtc() <= first->expiresAt && waited.elapsed() < 10000)
-        QThread::msleep(100);
+    ASSERT_TRUE(
+        ragdr::test::waitUntil([&] { return QDateTime::currentDateTimeUtc() > first->expiresAt; },
+                               10s));
     auto renewed = p->credential();
     ASSERT_TRUE(renewed.has_value()) << qPrintable(renewed.error().message);
     EXPECT_EQ(runs(), 2);
@@ -274,10 +286,7 @@ TEST_F(ExecCredentialTest, CredentialIsCachedUntilItExpiresAndUntilInvalidated)
 
 TEST_F(ExecCredentialTest, CallersAskingTogetherShareOneRun)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "0.5"}}));
+    auto p = slowPlugin("0.5");
     ASSERT_TRUE(p);
     QList<QFuture<QByteArray>> futures;
     for (int i = 0; i < 4; ++i) {
@@ -414,21 +423,79 @@ TEST_F(ExecCredentialTest, InteractiveAlwaysIsRefusedBecauseThereIsNoTerminal)
     EXPECT_EQ(runs(), 0);
 }
 
+// The plugin runs on a thread of its own: the caller (an operation's thread) waits without an
+// event loop, and its cancel, from another thread as the console's Cancel comes, ends the wait
+// and, with no other waiter, the plugin.
 TEST_F(ExecCredentialTest, CancelStopsAPluginThatHangs)
 {
-    auto p = provider(kubeconfig(kV1,
-                                 "../plugins/fake-plugin",
-                                 "      interactiveMode: Never\n",
-                                 {{"PLUGIN_SLEEP", "30"}}));
+    auto p = slowPlugin("30");
     ASSERT_TRUE(p);
     CancelToken cancel;
-    QTimer::singleShot(300, [cancel] { cancel.cancel(); });
     QElapsedTimer took;
     took.start();
-    auto cred = p->credential(cancel);
+    QFuture<Result<Credential>> asked = QtConcurrent::run(
+        [p, cancel] { return p->credential(cancel); });
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return runs() == 1; }, 10s));
+    cancel.cancel();
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return asked.isFinished(); }, 10s));
+    const Result<Credential> cred = asked.result();
     ASSERT_FALSE(cred.has_value());
     EXPECT_EQ(cred.error().kind, Error::Kind::Cancelled);
     EXPECT_LT(took.elapsed(), 10000);
+    const pid_t plugin = read(QStringLiteral("record/pids")).trimmed().toInt();
+    ASSERT_GT(plugin, 0);
+    EXPECT_TRUE(ragdr::test::waitUntil([&] { return ::kill(plugin, 0) != 0; }, 10s))
+        << "nobody waits for the plugin any more, yet it still runs";
+}
+
+// What the watches do on the cluster thread: ask without blocking, and wait for the one refresh
+// through its future, shared with a blocking caller; nothing here runs an event loop inside
+// another while a lock is held.
+TEST_F(ExecCredentialTest, AskingWithoutBlockingSharesTheRefreshWithBlockingCallers)
+{
+    auto p = slowPlugin("1");
+    ASSERT_TRUE(p);
+    PendingCredential first = p->request();
+    ASSERT_FALSE(first.ready.has_value()) << "nothing is cached yet: a plugin must run";
+    PendingCredential second = p->request();
+    ASSERT_FALSE(second.ready.has_value());
+    QFuture<Result<Credential>> blocking = QtConcurrent::run([p] { return p->credential(); });
+    // The GUI thread stays free meanwhile: its event loop turns while it waits.
+    int turns = 0;
+    QTimer ticker;
+    QObject::connect(&ticker, &QTimer::timeout, [&] { ++turns; });
+    ticker.start(50);
+    ASSERT_TRUE(ragdr::test::waitUntil(
+        [&] { return first.refresh.isFinished() && second.refresh.isFinished(); }, 10s));
+    EXPECT_GT(turns, 5);
+    ASSERT_TRUE(first.refresh.result().has_value());
+    EXPECT_EQ(first.refresh.result()->bearerToken, QByteArray("plugin-token-0001"));
+    EXPECT_EQ(second.refresh.result()->serial, first.refresh.result()->serial);
+    blocking.waitForFinished();
+    EXPECT_EQ(blocking.result()->serial, first.refresh.result()->serial);
+    EXPECT_EQ(runs(), 1);
+    // Now it is at hand.
+    const PendingCredential cached = p->request();
+    ASSERT_TRUE(cached.ready.has_value());
+    EXPECT_EQ((*cached.ready)->bearerToken, QByteArray("plugin-token-0001"));
+}
+
+// A refresh nobody waits for any more stops its plugin; the next caller starts a fresh one.
+TEST_F(ExecCredentialTest, ARefreshEveryoneGaveUpOnIsStoppedAndTheNextStartsAnew)
+{
+    auto p = slowPlugin("30");
+    ASSERT_TRUE(p);
+    PendingCredential pending = p->request();
+    ASSERT_FALSE(pending.ready.has_value());
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return runs() == 1; }, 10s));
+    QFuture<Result<Credential>> refresh = pending.refresh;
+    pending = PendingCredential(); // the watcher stopped: its interest goes
+    ASSERT_TRUE(ragdr::test::waitUntil([&] { return refresh.isFinished(); }, 10s))
+        << "the plugin went on although nobody waited for it";
+    EXPECT_FALSE(refresh.result().has_value());
+    PendingCredential again = p->request();
+    ASSERT_FALSE(again.ready.has_value());
+    EXPECT_TRUE(ragdr::test::waitUntil([&] { return runs() == 2; }, 10s));
 }
 
 TEST_F(ExecCredentialTest, PluginThatOutlivesItsTimeIsStopped)

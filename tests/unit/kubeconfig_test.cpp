@@ -2,6 +2,7 @@
 // (tools/clientcmd/loader.go, client_config.go, validation.go; transport/transport.go).
 #include "core/cluster/clusteraccess.h"
 #include "core/cluster/kubeconfigloader.h"
+#include "core/cluster/kubeproxy.h"
 #include "core/cluster/tokencredentialprovider.h"
 
 #include "testcertificates.h"
@@ -692,4 +693,121 @@ TEST(TokenCredentialProvider, StaticTokenIgnoresInvalidate)
     const auto second = p.credential();
     EXPECT_EQ(second->bearerToken, QByteArray("inline-token"));
     EXPECT_EQ(second->serial, first->serial);
+}
+
+// proxy-url as client-go reads it (clientcmd parseProxyURL) and as ragdr can use it: http and
+// socks5 become the connection's proxy; https (TLS to the proxy itself, which Qt cannot speak) is
+// refused by name rather than connecting some other way.
+TEST_F(KubeconfigTest, ProxyUrlIsUsedOrRefusedButNeverIgnored)
+{
+    auto withProxy = [&](const QByteArray &url) {
+        return resolveFile(
+            write(QStringLiteral("proxy"),
+                  single("    server: https://k.example:6443\n    proxy-url: " + url + "\n",
+                         "    token: t\n")));
+    };
+    auto http = withProxy("http://user:p%40ss@proxy.example:3128");
+    ASSERT_TRUE(http.has_value()) << qPrintable(http.error().message);
+    auto proxy = KubeProxy::decide(http->server, http->proxyUrl, {});
+    ASSERT_TRUE(proxy.has_value()) << qPrintable(proxy.error().message);
+    EXPECT_EQ(proxy->type(), QNetworkProxy::HttpProxy);
+    EXPECT_EQ(proxy->hostName(), QStringLiteral("proxy.example"));
+    EXPECT_EQ(proxy->port(), 3128);
+    EXPECT_EQ(proxy->user(), QStringLiteral("user"));
+    EXPECT_EQ(proxy->password(), QStringLiteral("p@ss"));
+    EXPECT_FALSE(http->describe().contains(QStringLiteral("p@ss"))) << qPrintable(http->describe());
+    EXPECT_TRUE(
+        http->describe().contains(QStringLiteral("through proxy http://user@proxy.example:3128")))
+        << qPrintable(http->describe());
+
+    auto socks = withProxy("socks5://bastion.example");
+    ASSERT_TRUE(socks.has_value()) << qPrintable(socks.error().message);
+    proxy = KubeProxy::decide(socks->server, socks->proxyUrl, {});
+    ASSERT_TRUE(proxy.has_value());
+    EXPECT_EQ(proxy->type(), QNetworkProxy::Socks5Proxy);
+    EXPECT_EQ(proxy->port(), 1080) << "Go's default port for socks5";
+
+    auto tls = withProxy("https://proxy.example:3129");
+    ASSERT_FALSE(tls.has_value());
+    EXPECT_EQ(tls.error().kind, Error::Kind::BadInput);
+    EXPECT_TRUE(tls.error().message.contains(QStringLiteral("cannot reach a proxy over TLS")))
+        << qPrintable(tls.error().message);
+    EXPECT_TRUE(tls.error().message.contains(QStringLiteral("http://proxy.example:3129")))
+        << qPrintable(tls.error().message);
+
+    auto ftp = withProxy("ftp://proxy.example");
+    ASSERT_FALSE(ftp.has_value());
+    EXPECT_TRUE(ftp.error().message.contains(
+        QStringLiteral("unsupported scheme \"ftp\", must be http, https, or socks5")))
+        << qPrintable(ftp.error().message);
+}
+
+// Without proxy-url, the environment decides as Go's http.ProxyFromEnvironment does; the
+// connection then says "direct" explicitly instead of leaving it to Qt's defaults.
+TEST(KubeProxy, TheEnvironmentDecidesAsGoDoes)
+{
+    const QUrl server(QStringLiteral("https://api.prod.example:6443"));
+    KubeProxy::Environment env{QStringLiteral("proxy.corp:8080"),
+                               QStringLiteral("http://plain.corp:80"),
+                               QStringLiteral("internal.example, .corp.example,10.0.0.0/8")};
+    auto proxy = KubeProxy::decide(server, {}, env);
+    ASSERT_TRUE(proxy.has_value());
+    EXPECT_EQ(proxy->type(), QNetworkProxy::HttpProxy);
+    EXPECT_EQ(proxy->hostName(), QStringLiteral("proxy.corp")) << "no scheme means http";
+    EXPECT_EQ(proxy->port(), 8080);
+    // An http server takes HTTP_PROXY.
+    EXPECT_EQ(KubeProxy::decide(QUrl(QStringLiteral("http://api.prod.example")), {}, env)->hostName(),
+              QStringLiteral("plain.corp"));
+    // NO_PROXY and loopback go direct.
+    for (const char *direct : {"https://internal.example",
+                               "https://x.internal.example",
+                               "https://y.corp.example",
+                               "https://10.1.2.3:6443",
+                               "https://127.0.0.1:6443",
+                               "https://localhost:6443"}) {
+        auto d = KubeProxy::decide(QUrl(QLatin1String(direct)), {}, env);
+        ASSERT_TRUE(d.has_value());
+        EXPECT_EQ(d->type(), QNetworkProxy::NoProxy) << direct;
+    }
+    EXPECT_EQ(KubeProxy::decide(server, {}, {})->type(), QNetworkProxy::NoProxy);
+    // proxy-url wins over the environment, loopback included.
+    auto explicitProxy = KubeProxy::decide(QUrl(QStringLiteral("https://127.0.0.1:6443")),
+                                           QUrl(QStringLiteral("http://127.0.0.1:3128")),
+                                           env);
+    ASSERT_TRUE(explicitProxy.has_value());
+    EXPECT_EQ(explicitProxy->port(), 3128);
+}
+
+TEST(KubeProxy, NoProxyEntriesMatchAsInGo)
+{
+    const QString rules = QStringLiteral("example.com,.sub.test,*.star.test,192.168.1.5,"
+                                         "172.16.0.0/12,port.test:8443,[::2]:6443");
+    struct Case
+    {
+        const char *host;
+        int port;
+        bool direct;
+    } cases[] = {
+        {"example.com", 443, true},
+        {"api.example.com", 443, true},
+        {"notexample.com", 443, false},
+        {"sub.test", 443, false},
+        {"a.sub.test", 443, true},
+        {"a.star.test", 443, true},
+        {"192.168.1.5", 6443, true},
+        {"192.168.1.6", 6443, false},
+        {"172.20.1.1", 443, true},
+        {"172.32.0.1", 443, false},
+        {"port.test", 8443, true},
+        {"port.test", 443, false},
+        {"::2", 6443, true},
+        {"::2", 443, false},
+        {"::1", 443, true},
+        {"other.example.org", 443, false},
+    };
+    for (const Case &c : cases) {
+        EXPECT_EQ(KubeProxy::bypasses(rules, QLatin1String(c.host), c.port), c.direct)
+            << c.host << ":" << c.port;
+    }
+    EXPECT_TRUE(KubeProxy::bypasses(QStringLiteral("*"), QStringLiteral("anything"), 443));
 }

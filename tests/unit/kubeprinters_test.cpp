@@ -8,9 +8,10 @@
 // The Go tests use time.Now(); here "now" is fixed and timestamps are written relative to it.
 #include "core/cluster/humanduration.h"
 #include "core/cluster/kubeprinters.h"
-#include "core/cluster/kubetable.h"
 #include "core/cluster/kubetime.h"
 #include "core/cluster/rolloutstatus.h"
+#include "sandbox/kubeserverprinters.h"
+#include "sandbox/kubetable.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -623,7 +624,7 @@ TEST(PrintReplicaSet, Cells)
         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"rag-api","pod-template-hash":"6d4cf56db6"}},
           "template":{"spec":{"containers":[{"name":"api","image":"rag-api:1"}]}}},
         "status":{"replicas":3,"readyReplicas":2}})");
-    EXPECT_EQ(KubePrinters::replicaSet(rs, kNow).cells,
+    EXPECT_EQ(ragdr::sandbox::KubeServerPrinters::replicaSet(rs, kNow).cells,
               (QJsonArray{QStringLiteral("rag-api-6d4cf56db6"),
                           3,
                           3,
@@ -646,8 +647,10 @@ TEST(PrintDeployment, LabelSelectorsAsKubectlPrintsThem)
     EXPECT_EQ(KubePrinters::formatLabelSelector(
                   json(R"({"matchExpressions":[{"key":"a","operator":"Near"}]})")),
               QStringLiteral("<invalid>"));
-    EXPECT_EQ(KubePrinters::formatLabels(json(R"({"b":"2","a":"1"})")), QStringLiteral("a=1,b=2"));
-    EXPECT_EQ(KubePrinters::formatLabels(QJsonObject()), QStringLiteral("<none>"));
+    EXPECT_EQ(ragdr::sandbox::KubeServerPrinters::formatLabels(json(R"({"b":"2","a":"1"})")),
+              QStringLiteral("a=1,b=2"));
+    EXPECT_EQ(ragdr::sandbox::KubeServerPrinters::formatLabels(QJsonObject()),
+              QStringLiteral("<none>"));
 }
 
 // --- TestPrintEvent -------------------------------------------------------------------------------
@@ -842,11 +845,14 @@ TEST(KubeTable, ShapeKubectlAccepts)
         "creationTimestamp":"@-60m"},"spec":{"containers":[{"name":"api"}],"nodeName":"node-b"},
         "status":{"phase":"Running","podIP":"10.244.0.152","containerStatuses":[
           {"name":"api","ready":true,"restartCount":0,"state":{"running":{}}}]}})");
-    KubeTableOptions options;
+    ragdr::sandbox::KubeTableOptions options;
     options.resourceVersion = QStringLiteral("1007");
     options.continueToken = QStringLiteral("abc");
     options.remainingItemCount = 3;
-    const QJsonObject table = KubeTable::build(KubeResource::Pods, {pod}, kNow, options);
+    const QJsonObject table = ragdr::sandbox::KubeTable::build(ragdr::sandbox::KubeResource::Pods,
+                                                               {pod},
+                                                               kNow,
+                                                               options);
     EXPECT_EQ(table.value(QStringLiteral("kind")).toString(), QStringLiteral("Table"));
     EXPECT_EQ(table.value(QStringLiteral("apiVersion")).toString(),
               QStringLiteral("meta.k8s.io/v1"));
@@ -882,8 +888,11 @@ TEST(KubeTable, ShapeKubectlAccepts)
 
     // Watch events after the first carry no columns; every row still lines up with them.
     options.includeColumns = false;
-    options.includeObject = KubeTableOptions::IncludeObject::None;
-    const QJsonObject event = KubeTable::build(KubeResource::Pods, {pod}, kNow, options);
+    options.includeObject = ragdr::sandbox::KubeTableOptions::IncludeObject::None;
+    const QJsonObject event = ragdr::sandbox::KubeTable::build(ragdr::sandbox::KubeResource::Pods,
+                                                               {pod},
+                                                               kNow,
+                                                               options);
     EXPECT_TRUE(event.value(QStringLiteral("columnDefinitions")).isNull());
     EXPECT_FALSE(event.value(QStringLiteral("rows"))
                      .toArray()

@@ -17,7 +17,6 @@
 
 using namespace ragdr;
 using namespace ragdr::sandbox;
-using core::KubeResource;
 
 namespace {
 

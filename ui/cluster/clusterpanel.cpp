@@ -24,6 +24,9 @@ ClusterPanel::ClusterPanel(core::Workspace *workspace, QWidget *parent)
     for (const core::Region &region : workspace->profile().regions) {
         auto *view = new RegionView(workspace, region, m_tabs);
         m_views.insert(region.name, view);
+        connect(view, &RegionView::refreshRequested, this, [this, name = region.name] {
+            m_service->refresh(name);
+        });
         m_tabs->addTab(view, tr("%1 · %2").arg(region.name, region.kube.context));
     }
     auto *layout = new QVBoxLayout(this);
@@ -40,11 +43,11 @@ ClusterPanel::ClusterPanel(core::Workspace *workspace, QWidget *parent)
                     view->apply(feed, batch);
             });
     connect(m_service.get(),
-            &core::ClusterService::connectionChanged,
+            &core::ClusterService::statusChanged,
             this,
-            [this](const QString &region, bool connected, const QString &detail) {
-                if (RegionView *view = m_views.value(region))
-                    view->setConnection(connected, detail);
+            [this](const core::RegionStatus &status) {
+                if (RegionView *view = m_views.value(status.region))
+                    view->setStatus(status);
             });
     m_service->start();
 }

@@ -9,6 +9,7 @@
 #include "../common/palette.h"
 
 #include "core/cluster/clusteroperations.h"
+#include "core/cluster/humanduration.h"
 #include "core/ops/workspace.h"
 
 #include <QHBoxLayout>
@@ -16,6 +17,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -25,13 +27,15 @@ namespace ragdr::ui {
 
 namespace {
 constexpr int kAgeRefreshMs = 5000;
-}
+constexpr int kHeardTickMs = 1000;
+} // namespace
 
 RegionView::RegionView(core::Workspace *workspace, const core::Region &region, QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
     , m_region(region)
-    , m_connection(new QLabel(tr("connecting to context %1…").arg(region.kube.context), this))
+    , m_connection(new QLabel(this))
+    , m_refresh(new QPushButton(tr("Refresh"), this))
     , m_pods(new PodTableModel(this))
     , m_podProxy(new PodSortFilterModel(this))
     , m_podTable(new QTableView(this))
@@ -43,7 +47,13 @@ RegionView::RegionView(core::Workspace *workspace, const core::Region &region, Q
     setObjectName(QStringLiteral("regionView-%1").arg(region.name));
     m_connection->setObjectName(QStringLiteral("connectionLabel"));
     m_connection->setWordWrap(true);
-    m_connection->setStyleSheet(QStringLiteral("color: %1").arg(Palette::warning().name()));
+    m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    m_refresh->setToolTip(tr("Connect again if the client could not be built, else list and watch "
+                             "everything afresh"));
+    connect(m_refresh, &QPushButton::clicked, this, &RegionView::refreshRequested);
+    m_status.region = region.name;
+    showStatus();
 
     auto *cards = new QHBoxLayout;
     for (const core::DeploymentSpec &spec : workspace->profile().deployments) {
@@ -121,14 +131,20 @@ RegionView::RegionView(core::Workspace *workspace, const core::Region &region, Q
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
+    auto *connectionBar = new QHBoxLayout;
+    connectionBar->addWidget(m_connection, 1);
+    connectionBar->addWidget(m_refresh, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_connection);
+    layout->addLayout(connectionBar);
     layout->addLayout(cards);
     layout->addWidget(split, 1);
 
     m_ages.setInterval(kAgeRefreshMs);
     connect(&m_ages, &QTimer::timeout, m_pods, &PodTableModel::refreshAges);
     m_ages.start();
+    m_heardTicker.setInterval(kHeardTickMs);
+    connect(&m_heardTicker, &QTimer::timeout, this, &RegionView::showStatus);
+    m_heardTicker.start();
 }
 
 void RegionView::apply(core::ClusterService::Feed feed, const core::WatchBatch &batch)
@@ -150,17 +166,79 @@ void RegionView::apply(core::ClusterService::Feed feed, const core::WatchBatch &
     }
 }
 
-void RegionView::setConnection(bool connected, const QString &detail)
+void RegionView::setStatus(const core::RegionStatus &status)
 {
-    if (connected) {
-        m_connection->setText(tr("Watching namespace %1 through context %2")
-                                  .arg(m_region.kube.ns, m_region.kube.context));
-        m_connection->setStyleSheet(QStringLiteral("color: %1").arg(Palette::good().name()));
+    m_status = status;
+    showStatus();
+}
+
+// One line for every feed: whether each is watched, or why not and when it tries again (a denied
+// feed names itself and the server's reason), and how long ago the server last said anything.
+void RegionView::showStatus()
+{
+    const core::RegionStatus &s = m_status;
+    QString text;
+    QColor colour = Palette::warning();
+    bool live = false;
+    if (!s.clientError.isEmpty()) {
+        text = tr("No connection to context %1: %2. Refresh tries again, and so does a change to "
+                  "%3.")
+                   .arg(m_region.kube.context,
+                        s.clientError,
+                        s.retryTriggers.isEmpty() ? tr("the kubeconfig")
+                                                  : s.retryTriggers.join(QStringLiteral(", ")));
+        colour = Palette::bad();
+    } else if (s.feeds.isEmpty()) {
+        text = tr("Connecting to context %1…").arg(m_region.kube.context);
+    } else if (s.live()) {
+        text = tr("Watching namespace %1 through context %2")
+                   .arg(m_region.kube.ns, m_region.kube.context);
+        colour = Palette::good();
+        live = true;
     } else {
-        m_connection->setText(detail.isEmpty() ? tr("connecting…") : detail);
-        m_connection->setStyleSheet(QStringLiteral("color: %1").arg(Palette::warning().name()));
+        QStringList parts;
+        for (const core::RegionStatus::Feed &feed : s.troubled()) {
+            if (feed.denied())
+                parts.append(tr("%1 denied: %2").arg(feed.name, feed.detail));
+            else if (feed.detail.isEmpty())
+                parts.append(tr("%1: listing…").arg(feed.name));
+            else
+                parts.append(tr("%1: %2").arg(feed.name, feed.detail));
+        }
+        QStringList watched;
+        for (const core::RegionStatus::Feed &feed : s.feeds) {
+            if (feed.state == core::ResourceWatcher::State::Watching)
+                watched.append(feed.name);
+        }
+        text = parts.join(QStringLiteral("; "));
+        if (!watched.isEmpty())
+            text += tr(" (%1 watched)").arg(watched.join(QStringLiteral(", ")));
+        const bool denied = std::any_of(s.feeds.cbegin(), s.feeds.cend(), [](const auto &f) {
+            return f.denied();
+        });
+        if (denied || watched.isEmpty())
+            colour = Palette::bad();
     }
-    m_connection->setProperty("connected", connected);
+    if (s.lastHeard.isValid()) {
+        const std::chrono::milliseconds ago(
+            std::max<qint64>(0, s.lastHeard.msecsTo(QDateTime::currentDateTimeUtc())));
+        // Longer than a healthy watch stays silent (kube-apiserver bookmarks every minute):
+        // watched in name only, until the watcher gives up on it.
+        if (live && ago > core::ResourceWatcher::kInactivityTimeout) {
+            text += tr(" · nothing heard for %1").arg(core::humanDuration(ago));
+            colour = Palette::warning();
+            live = false;
+        } else {
+            text += tr(" · last event %1 ago").arg(core::humanDuration(ago));
+        }
+    }
+    if (m_connection->text() != text)
+        m_connection->setText(text);
+    // A style sheet re-polishes the widget: only when the colour changes, not every second.
+    const QString style = QStringLiteral("color: %1").arg(colour.name());
+    if (m_connection->styleSheet() != style)
+        m_connection->setStyleSheet(style);
+    m_connection->setProperty("connected", live);
 }
 
 void RegionView::onPodSelected()

@@ -9,6 +9,7 @@
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace ragdr::core {
@@ -24,8 +25,9 @@ class LogView;
 class PodSortFilterModel;
 class PodTableModel;
 
-// One region's cluster: connection state, a card per deployment (scale, restart), the pods live
-// (filterable, coloured by health), the selected pod's log, and the namespace's events.
+// One region's cluster: the connection line (every feed's watch, when the server was last heard,
+// Refresh), a card per deployment (scale, restart), the pods live (filterable, coloured by
+// health), the selected pod's log, and the namespace's events.
 class RegionView final : public QWidget
 {
     Q_OBJECT
@@ -35,8 +37,12 @@ public:
     RegionView(core::Workspace *workspace, const core::Region &region, QWidget *parent = nullptr);
 
     void apply(core::ClusterService::Feed feed, const core::WatchBatch &batch);
-    void setConnection(bool connected, const QString &detail);
+    void setStatus(const core::RegionStatus &status);
 
+Q_SIGNALS:
+    void refreshRequested();
+
+public:
     PodTableModel *pods() const { return m_pods; }
     QString region() const { return m_region.name; }
 
@@ -45,10 +51,13 @@ private:
     void askRestart(const QString &deployment);
     void watchOperation(const QString &deployment, class QObject *operation);
     void onPodSelected();
+    void showStatus();
 
     core::Workspace *m_workspace;
     core::Region m_region;
+    core::RegionStatus m_status;
     QLabel *m_connection;
+    QPushButton *m_refresh;
     QHash<QString, DeploymentCard *> m_cards;
     PodTableModel *m_pods;
     PodSortFilterModel *m_podProxy;
@@ -58,6 +67,7 @@ private:
     LogView *m_log;
     EventTableModel *m_events;
     QTimer m_ages;
+    QTimer m_heardTicker; // "last event N s ago" moves on by itself
 };
 
 } // namespace ragdr::ui

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "kubeprinters.h"
+#include "core/cluster/kubeprinters.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -9,9 +9,9 @@
 
 #include <optional>
 
-namespace ragdr::core {
+namespace ragdr::sandbox {
 
-// The resources ragdr prints as tables.
+// The resources the drill's API server serves and prints as tables.
 enum class KubeResource {
     Pods,
     Deployments,
@@ -38,13 +38,16 @@ struct KubeTableOptions
 };
 
 // Builds the meta.k8s.io/v1 Table that kube-apiserver returns for
-// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`, with the cells from KubePrinters, so
-// that kubectl prints our rows exactly as it prints a real cluster's.
+// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`, with the cells from core's KubePrinters
+// (the kinds the console shows too) and KubeServerPrinters, so that kubectl prints our rows
+// exactly as it prints a real cluster's.
 class KubeTable final
 {
 public:
-    static QList<KubeColumn> columns(KubeResource resource);
-    static KubeTableRow row(KubeResource resource, const QJsonObject &object, const QDateTime &now);
+    static QList<core::KubeColumn> columns(KubeResource resource);
+    static core::KubeTableRow row(KubeResource resource,
+                                  const QJsonObject &object,
+                                  const QDateTime &now);
 
     static QJsonObject build(KubeResource resource,
                              const QList<QJsonObject> &objects,
@@ -58,4 +61,4 @@ public:
     static std::optional<KubeResource> resourceFromName(const QString &plural);
 };
 
-} // namespace ragdr::core
+} // namespace ragdr::sandbox

@@ -1,8 +1,14 @@
 #include "kubetable.h"
 
+#include "kubeserverprinters.h"
+
 #include <QJsonArray>
 
-namespace ragdr::core {
+namespace ragdr::sandbox {
+
+using core::KubeColumn;
+using core::KubePrinters;
+using core::KubeTableRow;
 
 QList<KubeColumn> KubeTable::columns(KubeResource resource)
 {
@@ -12,17 +18,17 @@ QList<KubeColumn> KubeTable::columns(KubeResource resource)
     case KubeResource::Deployments:
         return KubePrinters::deploymentColumns();
     case KubeResource::ReplicaSets:
-        return KubePrinters::replicaSetColumns();
+        return KubeServerPrinters::replicaSetColumns();
     case KubeResource::Events:
         return KubePrinters::eventColumns();
     case KubeResource::Namespaces:
-        return KubePrinters::namespaceColumns();
+        return KubeServerPrinters::namespaceColumns();
     case KubeResource::Services:
-        return KubePrinters::serviceColumns();
+        return KubeServerPrinters::serviceColumns();
     case KubeResource::ConfigMaps:
-        return KubePrinters::configMapColumns();
+        return KubeServerPrinters::configMapColumns();
     case KubeResource::Secrets:
-        return KubePrinters::secretColumns();
+        return KubeServerPrinters::secretColumns();
     }
     return {};
 }
@@ -35,17 +41,17 @@ KubeTableRow KubeTable::row(KubeResource resource, const QJsonObject &object, co
     case KubeResource::Deployments:
         return KubePrinters::deployment(object, now);
     case KubeResource::ReplicaSets:
-        return KubePrinters::replicaSet(object, now);
+        return KubeServerPrinters::replicaSet(object, now);
     case KubeResource::Events:
         return KubePrinters::event(object, now);
     case KubeResource::Namespaces:
-        return KubePrinters::namespaceRow(object, now);
+        return KubeServerPrinters::namespaceRow(object, now);
     case KubeResource::Services:
-        return KubePrinters::service(object, now);
+        return KubeServerPrinters::service(object, now);
     case KubeResource::ConfigMaps:
-        return KubePrinters::configMap(object, now);
+        return KubeServerPrinters::configMap(object, now);
     case KubeResource::Secrets:
-        return KubePrinters::secret(object, now);
+        return KubeServerPrinters::secret(object, now);
     }
     return {};
 }
@@ -124,4 +130,4 @@ std::optional<KubeResource> KubeTable::resourceFromName(const QString &plural)
     return std::nullopt;
 }
 
-} // namespace ragdr::core
+} // namespace ragdr::sandbox
