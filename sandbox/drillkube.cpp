@@ -294,6 +294,7 @@ Result<KubeServeConfig> DrillKube::configure(const Profile &profile, const Optio
     config.keyFile = m_kubeDir + QStringLiteral("/server.key");
     config.controlPort = previous.controlPort;
     config.controlToken = previous.controlToken.isEmpty() ? randomToken() : previous.controlToken;
+    config.services = options.services;
     return config;
 }
 
@@ -463,6 +464,29 @@ QStringList DrillKube::statusLines() const
                          .arg(cluster.value(QLatin1String("pods")).toInt())
                          .arg(faults.isEmpty() ? QStringLiteral("none")
                                                : faults.join(QStringLiteral(", "))));
+    }
+    const QJsonObject services = status->value(QLatin1String("services")).toObject();
+    for (const QJsonValue &a : services.value(QLatin1String("apis")).toArray()) {
+        const QJsonObject api = a.toObject();
+        QStringList faults;
+        for (const QJsonValue &f : api.value(QLatin1String("faults")).toArray())
+            faults.append(f.toString());
+        lines.append(QStringLiteral("rag-api   %1 %2, %3 requests served, faults: %4")
+                         .arg(api.value(QLatin1String("region")).toString(),
+                              api.value(QLatin1String("url")).toString())
+                         .arg(api.value(QLatin1String("served")).toInteger())
+                         .arg(faults.isEmpty() ? QStringLiteral("none")
+                                               : faults.join(QStringLiteral(", "))));
+    }
+    if (services.contains(QLatin1String("webhooks"))) {
+        const QJsonObject hooks = services.value(QLatin1String("webhooks")).toObject();
+        lines.append(QStringLiteral("webhooks  https://127.0.0.1:%1/hooks/… %2, %3 received (%4)")
+                         .arg(hooks.value(QLatin1String("port")).toInt())
+                         .arg(hooks.value(QLatin1String("down")).toBool()
+                                  ? QStringLiteral("DOWN")
+                                  : QStringLiteral("answering"))
+                         .arg(hooks.value(QLatin1String("received")).toInteger())
+                         .arg(hooks.value(QLatin1String("file")).toString()));
     }
     return lines;
 }

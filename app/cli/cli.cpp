@@ -32,12 +32,38 @@ Cluster
   events [--for pod/NAME|deployment/NAME]
   export-manifests DIR            Deployments, Services, ConfigMaps as YAML; Secret names and keys
 Incident
-  journal [verify]                print the incident journal, or check its hash chain
+  incident [status]               the incident, its checklist, RTO/RPO, whether an update is due
+  incident open --title T --severity S [--commander C] [--started WHEN] [--detected WHEN]
+                [--regions R,R] [--summary TEXT]
+  incident update [--status S] [--severity S] [--title T] [--commander C] [--summary TEXT]
+                  [--impact TEXT] [--root-cause TEXT] [--factor TEXT]... [--follow-up "OWNER: TEXT"]...
+  incident note TEXT [--decision] a note (or a decision) in the timeline
+  incident close --root-cause TEXT [--impact TEXT] [--factor TEXT]... [--follow-up "OWNER: TEXT"]...
+  checklist                       the post-recovery checklist and each item's state
+  checklist run [ITEM...]         run the automatic checks (all, or those named), keep the evidence
+  checklist done ITEM [--confirm ITEM] [--note TEXT]
+                                  a manual step is done (a gated one needs --confirm naming it)
+  checklist skip ITEM --reason TEXT
+  health                          the service API's /status and /metrics, once
+  journal [verify [--against EXPORT]]
+                                  print the incident journal, or check its hash chain (and that
+                                  it still holds the head an export recorded)
+  report --kind tactical|executive|postmortem --format md|html|pdf|json -o FILE [--incident ID]
+                                  a stakeholder update or the post-incident report
+  notify [--kind tactical|executive] [--webhook NAME]... [--mailto] [--preview]
+                                  send an update to the profile's webhooks (each one a timeline
+                                  entry); --mailto prints the mail link, --preview only shows it
+  WHEN is a UTC time (2026-01-22T13:58Z) or how long ago (45m)
 
 Exit codes: 0 done, 1 the operation failed, 2 bad input, 3 refused.
 )";
 
 } // namespace
+
+bool Cli::needsGui(const QStringList &arguments)
+{
+    return arguments.contains(QStringLiteral("report"));
+}
 
 int Cli::run(const QStringList &arguments)
 {
@@ -63,6 +89,31 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("tail"), QStringLiteral("Lines."), QStringLiteral("N")},
         {QStringLiteral("timestamps"), QStringLiteral("Show timestamps.")},
         {QStringLiteral("for"), QStringLiteral("Object."), QStringLiteral("KIND/NAME")},
+        {QStringLiteral("title"), QStringLiteral("Incident title."), QStringLiteral("TEXT")},
+        {QStringLiteral("severity"), QStringLiteral("Severity."), QStringLiteral("NAME")},
+        {QStringLiteral("commander"), QStringLiteral("Incident commander."), QStringLiteral("NAME")},
+        {QStringLiteral("started"), QStringLiteral("Disruption start."), QStringLiteral("WHEN")},
+        {QStringLiteral("detected"), QStringLiteral("Detection time."), QStringLiteral("WHEN")},
+        {QStringLiteral("regions"), QStringLiteral("Regions affected."), QStringLiteral("R,R")},
+        {QStringLiteral("summary"), QStringLiteral("Summary."), QStringLiteral("TEXT")},
+        {QStringLiteral("status"), QStringLiteral("Incident status."), QStringLiteral("S")},
+        {QStringLiteral("impact"), QStringLiteral("Impact."), QStringLiteral("TEXT")},
+        {QStringLiteral("root-cause"), QStringLiteral("Root cause."), QStringLiteral("TEXT")},
+        {QStringLiteral("factor"), QStringLiteral("Contributing factor."), QStringLiteral("TEXT")},
+        {QStringLiteral("follow-up"), QStringLiteral("Follow-up."), QStringLiteral("OWNER: TEXT")},
+        {QStringLiteral("decision"), QStringLiteral("The note is a decision.")},
+        {QStringLiteral("note"), QStringLiteral("Note."), QStringLiteral("TEXT")},
+        {QStringLiteral("reason"), QStringLiteral("Reason."), QStringLiteral("TEXT")},
+        {QStringLiteral("against"), QStringLiteral("An export."), QStringLiteral("FILE")},
+        {QStringLiteral("kind"), QStringLiteral("Report kind."), QStringLiteral("KIND")},
+        {QStringLiteral("format"), QStringLiteral("Report format."), QStringLiteral("FORMAT")},
+        {{QStringLiteral("o"), QStringLiteral("output")},
+         QStringLiteral("Output file."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("incident"), QStringLiteral("Incident id."), QStringLiteral("ID")},
+        {QStringLiteral("webhook"), QStringLiteral("Webhook name."), QStringLiteral("NAME")},
+        {QStringLiteral("mailto"), QStringLiteral("Print the mailto: link.")},
+        {QStringLiteral("preview"), QStringLiteral("Show the update only.")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
         {QStringLiteral("version"), QStringLiteral("Version.")},
     };
@@ -91,6 +142,11 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("verify"), verifyCommand},
         {QStringLiteral("retention"), retentionCommand},
         {QStringLiteral("journal"), journalCommand},
+        {QStringLiteral("incident"), incidentCommand},
+        {QStringLiteral("checklist"), checklistCommand},
+        {QStringLiteral("health"), healthCommand},
+        {QStringLiteral("report"), reportCommand},
+        {QStringLiteral("notify"), notifyCommand},
         {QStringLiteral("pods"), podsCommand},
         {QStringLiteral("deployments"), deploymentsCommand},
         {QStringLiteral("scale"), scaleCommand},
@@ -122,7 +178,8 @@ int Cli::run(const QStringList &arguments)
                              parser.isSet(QStringLiteral("json")),
                              region,
                              [&parser](const QString &name) { return parser.value(name); },
-                             [&parser](const QString &name) { return parser.isSet(name); }};
+                             [&parser](const QString &name) { return parser.isSet(name); },
+                             [&parser](const QString &name) { return parser.values(name); }};
     return command(context);
 }
 

@@ -1,6 +1,7 @@
 // ragdr-drill: the drill sandbox. See sandbox/drillenvironment.h and sandbox/drillkube.h.
 #include "sandbox/drillenvironment.h"
 #include "sandbox/drillkube.h"
+#include "sandbox/drillservices.h"
 #include "sandbox/kubecluster.h"
 #include "sandbox/kubeserve.h"
 
@@ -27,9 +28,11 @@ int main(int argc, char **argv)
                        "  up           create (first time) and start the sandbox\n"
                        "  down         stop what runs; remove nothing\n"
                        "  status       say what runs\n"
-                       "  fault NAME   inject a fault into a simulated cluster: %1\n"
+                       "  fault NAME   inject a fault into a simulated cluster: %1;\n"
+                       "               or into the simulated RAG API and webhook receiver: %2\n"
                        "  heal         remove every injected fault (also: fault heal)")
-            .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", "))));
+            .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", ")),
+                 sandbox::DrillServices::faultNames().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
