@@ -3,10 +3,13 @@
 #include "../common/paneltitle.h"
 
 #include "../backups/backupspanel.h"
+#include "../checklist/checklistpanel.h"
 #include "../cluster/clusterpanel.h"
 #include "../common/operationbar.h"
 #include "../common/palette.h"
 #include "../common/placeholderpanel.h"
+#include "../timeline/incidentfeed.h"
+#include "../timeline/timelinepanel.h"
 
 #include "core/ops/workspace.h"
 
@@ -29,6 +32,7 @@ namespace ragdr::ui {
 
 namespace {
 const QString kLastProfileKey = QStringLiteral("console/lastProfile");
+const QString kLastPanelKey = QStringLiteral("console/lastPanel");
 }
 
 MainWindow::MainWindow(QWidget *parent)
@@ -124,6 +128,10 @@ void MainWindow::dropWorkspace()
     m_operationBar = nullptr;
     m_backups = nullptr;
     m_cluster = nullptr;
+    m_checklist = nullptr;
+    m_timeline = nullptr;
+    delete m_incidentFeed;
+    m_incidentFeed = nullptr;
     m_workspace.reset();
 }
 
@@ -197,6 +205,9 @@ void MainWindow::buildPanels()
 
     m_backups = new BackupsPanel(m_workspace.get(), m_stack);
     m_cluster = new ClusterPanel(m_workspace.get(), m_stack);
+    m_incidentFeed = new IncidentFeed(m_workspace.get(), this);
+    m_checklist = new ChecklistPanel(m_workspace.get(), m_incidentFeed, m_stack);
+    m_timeline = new TimelinePanel(m_workspace.get(), m_incidentFeed, m_stack);
     const struct
     {
         QString name;
@@ -211,21 +222,20 @@ void MainWindow::buildPanels()
         {tr("Cluster"), m_cluster},
         {tr("LLM"),
          new PlaceholderPanel(tr("LLM"), tr("Gemini reachability, keys and failover."), m_stack)},
-        {tr("Checklist"),
-         new PlaceholderPanel(tr("Checklist"),
-                              tr("The post-recovery checklist with evidence."),
-                              m_stack)},
-        {tr("Timeline"),
-         new PlaceholderPanel(tr("Timeline"),
-                              tr("The incident journal and stakeholder reports."),
-                              m_stack)},
+        {tr("Checklist"), m_checklist},
+        {tr("Timeline"), m_timeline},
     };
     for (const auto &p : panels) {
         m_nav->addItem(p.name);
         m_stack->addWidget(p.widget);
     }
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    m_nav->setCurrentRow(0);
+    // The console opens on the panel it showed last: mid-incident, that is where work was.
+    connect(m_nav, &QListWidget::currentRowChanged, this, [](int row) {
+        QSettings().setValue(kLastPanelKey, row);
+    });
+    m_nav->setCurrentRow(
+        std::clamp(QSettings().value(kLastPanelKey, 0).toInt(), 0, m_nav->count() - 1));
     setCentralWidget(splitter);
 
     m_operationBar = new OperationBar(&m_workspace->runner(), this);
@@ -246,6 +256,7 @@ void MainWindow::onRegionChanged()
         return;
     const QString region = m_regions->currentData().toString();
     m_backups->setRegions(region.isEmpty() ? QStringList() : QStringList{region});
+    m_checklist->setRegion(region);
     if (!region.isEmpty())
         m_cluster->showRegion(region);
 }

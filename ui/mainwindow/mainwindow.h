@@ -16,8 +16,11 @@ class Workspace;
 namespace ragdr::ui {
 
 class BackupsPanel;
+class ChecklistPanel;
 class ClusterPanel;
+class IncidentFeed;
 class OperationBar;
+class TimelinePanel;
 
 // One window for the incident: a panel per job (Backups, Restore, Cluster, LLM, Checklist,
 // Timeline), the profile and region in the tool bar and status bar, and whatever runs with its
@@ -37,6 +40,8 @@ public:
     core::Workspace *workspace() const { return m_workspace.get(); }
     BackupsPanel *backupsPanel() const { return m_backups; }
     ClusterPanel *clusterPanel() const { return m_cluster; }
+    ChecklistPanel *checklistPanel() const { return m_checklist; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
 
 private:
     void buildPanels();
@@ -60,6 +65,9 @@ private:
     OperationBar *m_operationBar = nullptr;
     BackupsPanel *m_backups = nullptr;
     ClusterPanel *m_cluster = nullptr;
+    IncidentFeed *m_incidentFeed = nullptr;
+    ChecklistPanel *m_checklist = nullptr;
+    TimelinePanel *m_timeline = nullptr;
 };
 
 } // namespace ragdr::ui
