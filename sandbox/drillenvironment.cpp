@@ -4,6 +4,7 @@
 #include "drillpostgres.h"
 #include "drillseed.h"
 #include "drillservicesconfig.h"
+#include "localports.h"
 #include "ragcorpus.h"
 
 #include "core/base/files.h"
@@ -36,14 +37,6 @@ QByteArray randomSecret()
     QByteArray bytes(24, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 6);
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-int freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 QString yamlQuotedPath(const QString &path)
@@ -138,7 +131,7 @@ Status DrillEnvironment::up(const UpOptions &options, const Say &say)
             port = QJsonDocument::fromJson(state.readAll()).object().value(QStringLiteral("port")).toInt();
         QTcpServer probe;
         if (port <= 0 || !probe.listen(QHostAddress::LocalHost, quint16(port)))
-            port = freePort();
+            port = LocalPorts::pick();
         probe.close();
         say(QStringLiteral("starting PostgreSQL on 127.0.0.1:%1").arg(port));
         if (auto started = pg.start(port); !started)

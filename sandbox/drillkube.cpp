@@ -1,5 +1,7 @@
 #include "drillkube.h"
 
+#include "localports.h"
+
 #include "core/base/childprocess.h"
 #include "core/base/files.h"
 
@@ -18,7 +20,6 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QThread>
 #include <QTimer>
 
@@ -41,20 +42,6 @@ QString randomToken()
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 8);
     return QString::fromLatin1(
         bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-bool portIsFree(quint16 port)
-{
-    QTcpServer probe;
-    return port > 0 && probe.listen(QHostAddress::LocalHost, port);
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 // "app=rag-api,tier=web" (the profile's selector) as matchLabels.
@@ -322,11 +309,11 @@ Status DrillKube::up(const Profile &profile, const Options &options, const Say &
             return stopped;
     }
     for (KubeClusterConfig &c : config.clusters) {
-        if (!portIsFree(c.port))
-            c.port = freePort();
+        if (!LocalPorts::isFree(c.port))
+            c.port = LocalPorts::pick();
     }
-    if (!portIsFree(config.controlPort))
-        config.controlPort = freePort();
+    if (!LocalPorts::isFree(config.controlPort))
+        config.controlPort = LocalPorts::pick();
     if (auto written = files::writeAtomically(m_kubeDir + QStringLiteral("/serve.json"),
                                               QJsonDocument(config.toJson()).toJson(),
                                               kOwnerOnly);

@@ -1,31 +1,18 @@
 #include "drillservicesconfig.h"
 
+#include "localports.h"
+
 #include "core/base/files.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QTcpServer>
 #include <QUrl>
 
 namespace ragdr::sandbox {
 
 namespace {
-
-bool portIsFree(quint16 port)
-{
-    QTcpServer probe;
-    return port > 0 && probe.listen(QHostAddress::LocalHost, port);
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 QString statePath(const QString &dir)
 {
@@ -100,10 +87,10 @@ core::Result<DrillServicesConfig> DrillServicesConfig::ports(const QString &dir,
             bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     }
     if (!keepPorts || c.apiPort == 0 || c.webhookPort == 0) {
-        if (!portIsFree(c.apiPort))
-            c.apiPort = freePort();
-        if (!portIsFree(c.webhookPort) || c.webhookPort == c.apiPort)
-            c.webhookPort = freePort();
+        if (!LocalPorts::isFree(c.apiPort))
+            c.apiPort = LocalPorts::pick();
+        if (!LocalPorts::isFree(c.webhookPort) || c.webhookPort == c.apiPort)
+            c.webhookPort = LocalPorts::pick();
     }
     if (c.apiPort == 0 || c.webhookPort == 0 || c.apiPort == c.webhookPort)
         return core::fail(core::Error::failed(

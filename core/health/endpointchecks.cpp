@@ -75,13 +75,16 @@ CheckOutcome judge(const TrafficSummary &traffic, const HealthPolicy &policy, in
                         .arg(*traffic.errorRatio * 100.0, 0, 'f', 1)
                         .arg(policy.maxErrorRatio * 100.0, 0, 'f', 1);
     } else {
-        o.summary = traffic.ratePerSecond
-                        ? QStringLiteral("%1 req/s, %2% errors")
-                              .arg(*traffic.ratePerSecond, 0, 'f', 2)
-                              .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1)
-                        : QStringLiteral("%1 requests since start, %2% errors")
-                              .arg(traffic.requests, 0, 'f', 0)
-                              .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1);
+        o.summary
+            = traffic.ratePerSecond
+                  ? QStringLiteral("%1 req/s, %2% errors")
+                        .arg(*traffic.ratePerSecond, 0, 'f', 2)
+                        .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1)
+                  : QStringLiteral("%1 since start, %2% errors")
+                        .arg(traffic.requests == 1
+                                 ? QStringLiteral("1 request")
+                                 : QStringLiteral("%1 requests").arg(traffic.requests, 0, 'f', 0))
+                        .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1);
     }
     return o;
 }

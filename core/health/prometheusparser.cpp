@@ -233,31 +233,41 @@ private:
     {
         const qsizetype open = m_pos;
         expect('"', QStringLiteral("a double quote to start the %1").arg(what));
+        const QString value = unescaped(true, what);
+        if (peek() != '"')
+            failAt(open, QStringLiteral("the %1 starting here is not closed by '\"'").arg(what));
+        ++m_pos;
+        return value;
+    }
+
+    // Text up to a closing quote (quoted) or the end of the line, with its escapes undone: \\ and
+    // \n everywhere, \" in quoted strings only. Stops on the closing quote, not past it.
+    QString unescaped(bool quoted, const QString &what)
+    {
         QByteArray value;
-        for (;;) {
-            if (atEnd())
-                failAt(open, QStringLiteral("the %1 starting here is not closed by '\"'").arg(what));
+        while (!atEnd()) {
             const char c = m_text[m_pos];
-            if (c == '"') {
-                ++m_pos;
+            if (quoted && c == '"')
                 break;
-            }
-            if (c == '\\') {
-                ++m_pos;
-                const char e = peek();
-                if (e == '\\' || e == '"')
-                    value.append(e);
-                else if (e == 'n')
-                    value.append('\n');
-                else
-                    failAt(m_pos - 1,
-                           QStringLiteral("invalid escape sequence in the %1: only \\\\, \\\" and "
-                                          "\\n are allowed, found \"\\%2\"")
-                               .arg(what, atEnd() ? QString() : QString(QLatin1Char(e))));
+            if (c != '\\') {
+                value.append(c);
                 ++m_pos;
                 continue;
             }
-            value.append(c);
+            ++m_pos;
+            const char e = peek();
+            if (e == '\\' || (quoted && e == '"'))
+                value.append(e);
+            else if (e == 'n')
+                value.append('\n');
+            else
+                failAt(m_pos - 1,
+                       QStringLiteral("invalid escape sequence in the %1: only %2 are allowed, "
+                                      "found \"\\%3\"")
+                           .arg(what,
+                                quoted ? QStringLiteral("\\\\, \\\" and \\n")
+                                       : QStringLiteral("\\\\ and \\n"),
+                                atEnd() ? QString() : QString(QLatin1Char(e))));
             ++m_pos;
         }
         return QString::fromUtf8(value);
@@ -298,7 +308,7 @@ private:
                            .arg(name)
                            .arg(m_helpLine.value(name)));
             m_helpLine.insert(name, m_line);
-            family.help = helpText();
+            family.help = unescaped(false, QStringLiteral("HELP text"));
         } else if (keyword == "TYPE") {
             if (m_typeLine.contains(name))
                 failAt(keywordAt,
@@ -326,33 +336,6 @@ private:
         } else {
             family.unit = QString::fromUtf8(rest()).trimmed();
         }
-    }
-
-    // The docstring: the rest of the line, with \\ and \n escaped.
-    QString helpText()
-    {
-        QByteArray value;
-        while (!atEnd()) {
-            const char c = m_text[m_pos];
-            if (c == '\\') {
-                ++m_pos;
-                const char e = peek();
-                if (e == '\\')
-                    value.append('\\');
-                else if (e == 'n')
-                    value.append('\n');
-                else
-                    failAt(m_pos - 1,
-                           QStringLiteral("invalid escape sequence in HELP text: only \\\\ and \\n "
-                                          "are allowed, found \"\\%1\"")
-                               .arg(atEnd() ? QString() : QString(QLatin1Char(e))));
-                ++m_pos;
-                continue;
-            }
-            value.append(c);
-            ++m_pos;
-        }
-        return QString::fromUtf8(value);
     }
 
     void sample()

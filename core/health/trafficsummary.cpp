@@ -102,6 +102,11 @@ QString duration(const std::optional<double> &s)
     return QStringLiteral("%1 s").arg(*s, 0, 'f', 2);
 }
 
+QString requestsText(double n)
+{
+    return n == 1 ? QStringLiteral("1 request") : QStringLiteral("%1 requests").arg(n, 0, 'f', 0);
+}
+
 QJsonValue optionalJson(const std::optional<double> &v)
 {
     return v ? QJsonValue(*v) : QJsonValue();
@@ -184,17 +189,17 @@ QStringList TrafficSummary::lines() const
 {
     QStringList out;
     if (windowed) {
-        out.append(QStringLiteral("%1 requests in %2 s between two scrapes: %3 requests/s")
-                       .arg(requests, 0, 'f', 0)
+        out.append(QStringLiteral("%1 in %2 s between two scrapes: %3 requests/s")
+                       .arg(requestsText(requests))
                        .arg(seconds, 0, 'f', 1)
                        .arg(ratePerSecond.value_or(0), 0, 'f', 2));
     } else if (seconds > 0) {
         out.append(QStringLiteral("no requests between the two scrapes (%1 s apart); since the "
-                                  "service started: %2 requests")
+                                  "service started: %2")
                        .arg(seconds, 0, 'f', 1)
-                       .arg(requests, 0, 'f', 0));
+                       .arg(requestsText(requests)));
     } else {
-        out.append(QStringLiteral("%1 requests since the service started").arg(requests, 0, 'f', 0));
+        out.append(QStringLiteral("%1 since the service started").arg(requestsText(requests)));
     }
     out.append(errorRatio ? QStringLiteral("error ratio (5xx): %1% (%2 of %3)")
                                 .arg(*errorRatio * 100.0, 0, 'f', 2)

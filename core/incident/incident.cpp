@@ -1,23 +1,12 @@
 #include "incident.h"
 
+#include "core/base/isotime.h"
+
 #include <QJsonArray>
 
 namespace ragdr::core {
 
 namespace {
-
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
-QDateTime fromIso(const QJsonValue &v)
-{
-    QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
-    if (!t.isValid())
-        t = QDateTime::fromString(v.toString(), Qt::ISODate);
-    return t.toUTC();
-}
 
 QStringList strings(const QJsonValue &v)
 {
@@ -97,9 +86,9 @@ void Incident::apply(const QJsonObject &f)
             status = *s;
     }
     if (f.contains(QLatin1String("disruption_start")))
-        disruptionStart = fromIso(f.value(QLatin1String("disruption_start")));
+        disruptionStart = fromIsoUtc(f.value(QLatin1String("disruption_start")));
     if (f.contains(QLatin1String("detected_at")))
-        detectedAt = fromIso(f.value(QLatin1String("detected_at")));
+        detectedAt = fromIsoUtc(f.value(QLatin1String("detected_at")));
 }
 
 QJsonObject Incident::toJson() const
@@ -117,19 +106,19 @@ QJsonObject Incident::toJson() const
                      {QStringLiteral("contributing_factors"),
                       QJsonArray::fromStringList(contributingFactors)},
                      {QStringLiteral("follow_ups"), followUpsJson(followUps)},
-                     {QStringLiteral("disruption_start"), iso(disruptionStart)},
-                     {QStringLiteral("detected_at"), iso(detectedAt)},
-                     {QStringLiteral("declared_at"), iso(declaredAt)},
-                     {QStringLiteral("closed_at"), iso(closedAt)}};
+                     {QStringLiteral("disruption_start"), isoUtc(disruptionStart)},
+                     {QStringLiteral("detected_at"), isoUtc(detectedAt)},
+                     {QStringLiteral("declared_at"), isoUtc(declaredAt)},
+                     {QStringLiteral("closed_at"), isoUtc(closedAt)}};
     if (restored) {
         json.insert(QStringLiteral("restored"),
                     QJsonObject{{QStringLiteral("backup"), restored->backupId},
                                 {QStringLiteral("region"), restored->region},
-                                {QStringLiteral("snapshot_at"), iso(restored->snapshotAt)},
-                                {QStringLiteral("restored_at"), iso(restored->restoredAt)}});
+                                {QStringLiteral("snapshot_at"), isoUtc(restored->snapshotAt)},
+                                {QStringLiteral("restored_at"), isoUtc(restored->restoredAt)}});
     }
     if (postChecksPassedAt.isValid())
-        json.insert(QStringLiteral("restore_post_checks_passed_at"), iso(postChecksPassedAt));
+        json.insert(QStringLiteral("restore_post_checks_passed_at"), isoUtc(postChecksPassedAt));
     return json;
 }
 
@@ -156,9 +145,9 @@ QJsonObject IncidentChange::fields() const
     if (status)
         f.insert(QStringLiteral("status"), Incident::statusName(*status));
     if (disruptionStart)
-        f.insert(QStringLiteral("disruption_start"), iso(*disruptionStart));
+        f.insert(QStringLiteral("disruption_start"), isoUtc(*disruptionStart));
     if (detectedAt)
-        f.insert(QStringLiteral("detected_at"), iso(*detectedAt));
+        f.insert(QStringLiteral("detected_at"), isoUtc(*detectedAt));
     return f;
 }
 

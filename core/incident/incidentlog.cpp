@@ -2,19 +2,9 @@
 
 #include "journal.h"
 
+#include "core/base/isotime.h"
+
 namespace ragdr::core {
-
-namespace {
-
-QDateTime timeField(const QJsonObject &raw, const char *key)
-{
-    QDateTime t = QDateTime::fromString(raw.value(QLatin1String(key)).toString(), Qt::ISODateWithMs);
-    if (!t.isValid())
-        t = QDateTime::fromString(raw.value(QLatin1String(key)).toString(), Qt::ISODate);
-    return t.toUTC();
-}
-
-} // namespace
 
 Result<IncidentLog> IncidentLog::read(const QString &journalPath)
 {
@@ -56,13 +46,13 @@ IncidentLog IncidentLog::from(QList<JournalEntry> entries)
             RestoredBackup r;
             r.backupId = e.raw.value(QLatin1String("backup")).toString();
             r.region = e.raw.value(QLatin1String("region")).toString();
-            r.snapshotAt = timeField(e.raw, "snapshot_at");
-            r.restoredAt = timeField(e.raw, "restored_at");
+            r.snapshotAt = fromIsoUtc(e.raw.value(QLatin1String("snapshot_at")));
+            r.restoredAt = fromIsoUtc(e.raw.value(QLatin1String("restored_at")));
             if (!r.restoredAt.isValid())
                 r.restoredAt = e.at;
             i->restored = r;
         } else if (e.type == QLatin1String("incident.postchecks")) {
-            i->postChecksPassedAt = timeField(e.raw, "passed_at");
+            i->postChecksPassedAt = fromIsoUtc(e.raw.value(QLatin1String("passed_at")));
             if (!i->postChecksPassedAt.isValid())
                 i->postChecksPassedAt = e.at;
             i->postChecksSummary = e.text;

@@ -43,6 +43,28 @@ CheckOutcome fromError(const Error &error)
     return CheckOutcome::couldNotCheck(error.message, {error.message});
 }
 
+// The backups in a region's primary repository, newest first; or, when there is nothing to look
+// at, the outcome that ends the check (noBackup says what that means for it).
+std::expected<RegionListing, CheckOutcome> backupsOf(const CheckContext &context,
+                                                     const Region &region,
+                                                     const Progress &progress,
+                                                     const QString &noBackup)
+{
+    auto listing = BackupCatalog::list(context.profile,
+                                       region,
+                                       progress.cancelToken(),
+                                       BackupCatalog::Scope::PrimaryOnly);
+    if (!listing)
+        return std::unexpected(fromError(listing.error()));
+    if (!listing->complete())
+        return std::unexpected(
+            CheckOutcome::couldNotCheck(listing->problems.join(QStringLiteral("; ")),
+                                        listing->problems));
+    if (listing->entries.isEmpty())
+        return std::unexpected(CheckOutcome::failed(noBackup, {noBackup}));
+    return *listing;
+}
+
 } // namespace
 
 QString PlatformChecks::needsDeployments(const Profile &profile)
@@ -113,19 +135,13 @@ CheckOutcome PlatformChecks::podsReady(const CheckContext &context)
 CheckOutcome PlatformChecks::newestBackupVerified(const CheckContext &context)
 {
     return eachRegion(context, [&](const Region &region, const Progress &progress) {
-        auto listing = BackupCatalog::list(context.profile,
-                                           region,
-                                           progress.cancelToken(),
-                                           BackupCatalog::Scope::PrimaryOnly);
+        auto listing = backupsOf(context,
+                                 region,
+                                 progress,
+                                 QStringLiteral("no backup in %1")
+                                     .arg(region.primaryRepository().describe()));
         if (!listing)
-            return fromError(listing.error());
-        if (!listing->complete())
-            return CheckOutcome::couldNotCheck(listing->problems.join(QStringLiteral("; ")),
-                                               listing->problems);
-        if (listing->entries.isEmpty())
-            return CheckOutcome::failed(
-                QStringLiteral("no backup in %1").arg(region.primaryRepository().describe()),
-                {QStringLiteral("no backup in %1").arg(region.primaryRepository().describe())});
+            return listing.error();
         const BackupEntry &newest = listing->entries.constFirst();
         CheckOutcome o;
         o.data = {{QStringLiteral("backup"), newest.id},
@@ -156,16 +172,12 @@ CheckOutcome PlatformChecks::newestBackupVerified(const CheckContext &context)
 CheckOutcome PlatformChecks::configurationExported(const CheckContext &context)
 {
     return eachRegion(context, [&](const Region &region, const Progress &progress) {
-        auto listing = BackupCatalog::list(context.profile,
-                                           region,
-                                           progress.cancelToken(),
-                                           BackupCatalog::Scope::PrimaryOnly);
+        auto listing = backupsOf(context,
+                                 region,
+                                 progress,
+                                 QStringLiteral("no backup, so no configuration saved with one"));
         if (!listing)
-            return fromError(listing.error());
-        if (listing->entries.isEmpty()) {
-            const QString why = QStringLiteral("no backup, so no configuration saved with one");
-            return CheckOutcome::failed(why, {why});
-        }
+            return listing.error();
         const BackupEntry &newest = listing->entries.constFirst();
         if (!newest.manifest) {
             const QString why = QStringLiteral("the newest backup %1 has no manifest, so no "

@@ -23,6 +23,7 @@ struct ReportSection
     QList<std::pair<QString, QString>> facts;
     QList<QStringList> table;
     bool editable = true;
+    QList<int> widths; // the table's columns in percent of the page, for print; empty: automatic
 };
 
 // A stakeholder update (tactical: conditions, actions, needs; executive: status, overview, next

@@ -275,7 +275,8 @@ Result<Report> ReportBuilder::build(Report::Kind kind,
                                 {},
                                 {},
                                 {},
-                                true};
+                                true,
+                                {25, 75}};
         if (incident.followUps.isEmpty()) {
             followUps.text = QStringLiteral("None recorded.");
         } else {
@@ -319,13 +320,15 @@ Result<Report> ReportBuilder::build(Report::Kind kind,
              progress + QLatin1Char('.'),
              {},
              checklistTable(checklist),
-             false},
+             false,
+             {30, 15, 12, 12, 31}},
             {QStringLiteral("timeline"),
              QStringLiteral("Timeline"),
              QStringLiteral("Every entry of the incident journal while it was open (UTC)."),
              {},
              timelineTable(entries),
-             false},
+             false,
+             {13, 9, 10, 15, 53}},
         };
         break;
     }

@@ -120,7 +120,8 @@ QByteArray ReportText::html(const Report &r)
     h += QStringLiteral("<h1>%1</h1>\n<p class=\"subtitle\">%2</p>\n")
              .arg(esc(r.title), esc(r.subtitle));
     for (const ReportSection &s : r.sections) {
-        h += QStringLiteral("<h2>%1</h2>\n").arg(esc(s.heading));
+        // QTextDocument (the PDF) takes a heading's spacing from the element, not the style sheet.
+        h += QStringLiteral("<h2 style=\"margin-top: 16px\">%1</h2>\n").arg(esc(s.heading));
         if (!s.facts.isEmpty()) {
             h += QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n");
             for (const auto &[name, value] : s.facts)
@@ -144,8 +145,13 @@ QByteArray ReportText::html(const Report &r)
         if (!s.table.isEmpty()) {
             h += QStringLiteral(
                 "<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\" width=\"100%\">\n<tr>");
-            for (const QString &c : s.table.constFirst())
-                h += QStringLiteral("<th>%1</th>").arg(esc(c));
+            for (qsizetype c = 0; c < s.table.constFirst().size(); ++c) {
+                h += c < s.widths.size()
+                         ? QStringLiteral("<th width=\"%1%\">%2</th>")
+                               .arg(s.widths.at(c))
+                               .arg(esc(s.table.constFirst().at(c)))
+                         : QStringLiteral("<th>%1</th>").arg(esc(s.table.constFirst().at(c)));
+            }
             h += QStringLiteral("</tr>\n");
             for (qsizetype i = 1; i < s.table.size(); ++i) {
                 h += QStringLiteral("<tr>");

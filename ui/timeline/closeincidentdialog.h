@@ -18,7 +18,7 @@ class CloseIncidentDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(CloseIncidentDialog)
 
 public:
-    CloseIncidentDialog(const core::Incident &incident, QWidget *parent = nullptr);
+    explicit CloseIncidentDialog(const core::Incident &incident, QWidget *parent = nullptr);
 
     core::IncidentChange closing() const;
 

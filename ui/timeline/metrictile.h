@@ -16,7 +16,7 @@ class MetricTile final : public QFrame
 public:
     enum class Verdict { Met, Missed, Pending, Unknown };
 
-    MetricTile(const QString &name, QWidget *parent = nullptr);
+    explicit MetricTile(const QString &name, QWidget *parent = nullptr);
 
     void show(const QString &value, const QString &detail, Verdict verdict);
     QString value() const;
