@@ -69,18 +69,21 @@ CheckOutcome judge(const TrafficSummary &traffic, const HealthPolicy &policy, in
         o.verdict = CheckOutcome::Verdict::Failed;
         o.summary
             = QStringLiteral("/metrics lacks %1").arg(traffic.missing.join(QStringLiteral(", ")));
-    } else if (traffic.errorRatio && *traffic.errorRatio > policy.maxErrorRatio) {
+    } else if (traffic.windowed && traffic.errorRatio
+               && *traffic.errorRatio > policy.maxErrorRatio) {
         o.verdict = CheckOutcome::Verdict::Failed;
         o.summary = QStringLiteral("error ratio %1% is above %2%")
                         .arg(*traffic.errorRatio * 100.0, 0, 'f', 1)
                         .arg(policy.maxErrorRatio * 100.0, 0, 'f', 1);
+    } else if (traffic.windowed) {
+        o.summary = QStringLiteral("%1 req/s, %2% errors")
+                        .arg(traffic.ratePerSecond.value_or(0), 0, 'f', 2)
+                        .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1);
     } else {
-        o.summary
-            = traffic.ratePerSecond
-                  ? QStringLiteral("%1 req/s, %2% errors")
-                        .arg(*traffic.ratePerSecond, 0, 'f', 2)
-                        .arg(traffic.errorRatio.value_or(0) * 100.0, 0, 'f', 1)
-                  : QStringLiteral("%1 since start, %2% errors")
+        // Totals since the service started hold the outage's own errors: after a recovery they
+        // say nothing about now, so they are shown and not judged.
+        o.summary = QStringLiteral("no traffic between the scrapes to judge; since start %1, %2% "
+                                   "errors (not judged)")
                         .arg(traffic.requests == 1
                                  ? QStringLiteral("1 request")
                                  : QStringLiteral("%1 requests").arg(traffic.requests, 0, 'f', 0))

@@ -305,8 +305,14 @@ TEST_F(RagApiTest, FaultsFailTheChecksWithEvidenceThatSaysWhy)
     r = runChecks({QStringLiteral("api-status")}, 1);
     EXPECT_TRUE(evidenceText(r.value(QLatin1String("api-status")).toObject())
                     .contains(QStringLiteral("HTTP 503")));
+    for (int i = 0; i < 10; ++i)
+        call("POST", QStringLiteral("/query"), R"({"query":"invoices","top_k":1})"); // 503s, counted
     m_services->heal({});
     runChecks({QStringLiteral("api-status")}, 0);
+    // Recovered: the outage's 503s are still in the totals, and judge nothing now.
+    r = runChecks({QStringLiteral("api-metrics")}, 0);
+    const QString metricsNow = evidenceText(r.value(QLatin1String("api-metrics")).toObject());
+    EXPECT_TRUE(metricsNow.contains(QStringLiteral("not judged"))) << qPrintable(metricsNow);
 }
 
 TEST_F(RagApiTest, AnOlderBackupRestoredShowsWhatTheSampleQueriesLost)
