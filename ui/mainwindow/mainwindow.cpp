@@ -32,7 +32,6 @@ namespace ragdr::ui {
 
 namespace {
 const QString kLastProfileKey = QStringLiteral("console/lastProfile");
-const QString kLastPanelKey = QStringLiteral("console/lastPanel");
 }
 
 MainWindow::MainWindow(QWidget *parent)
@@ -230,12 +229,7 @@ void MainWindow::buildPanels()
         m_stack->addWidget(p.widget);
     }
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    // The console opens on the panel it showed last: mid-incident, that is where work was.
-    connect(m_nav, &QListWidget::currentRowChanged, this, [](int row) {
-        QSettings().setValue(kLastPanelKey, row);
-    });
-    m_nav->setCurrentRow(
-        std::clamp(QSettings().value(kLastPanelKey, 0).toInt(), 0, m_nav->count() - 1));
+    m_nav->setCurrentRow(0);
     setCentralWidget(splitter);
 
     m_operationBar = new OperationBar(&m_workspace->runner(), this);
