@@ -142,6 +142,17 @@ Status Journal::append(const JournalRecord &record, const Guard &guard)
             return allowed;
     }
     QJsonObject entry = record.fields;
+    // Lines cut off the end (or a journal rewritten) since the last append: the head file says so.
+    // This entry records it, so that moving the head on does not hide the cut.
+    if (auto head = readHead(m_path); head && !head->isNull()) {
+        const qint64 lastSeq = seq - 1;
+        if (head->seq > lastSeq || (head->seq == lastSeq && head->hash.toLatin1() != prev)) {
+            entry.insert(QStringLiteral("journal_gap"),
+                         QJsonObject{{QStringLiteral("head_seq"), head->seq},
+                                     {QStringLiteral("head_hash"), head->hash},
+                                     {QStringLiteral("last_seq"), lastSeq}});
+        }
+    }
     const QString source = !record.source.isEmpty() ? record.source
                            : record.type.startsWith(QLatin1String("operation."))
                                ? QStringLiteral("operation")
@@ -278,6 +289,21 @@ Result<Journal::Check> Journal::verify(const QString &path, const JournalHead &e
                           lastSeq + 1,
                           QStringLiteral("was edited: its content does not match its hash"));
         const qint64 seq = entry.value(QStringLiteral("seq")).toInteger();
+        if (const QJsonObject gap = entry.value(QStringLiteral("journal_gap")).toObject();
+            !gap.isEmpty()) {
+            const qint64 ended = gap.value(QStringLiteral("last_seq")).toInteger();
+            const qint64 recorded = gap.value(QStringLiteral("head_seq")).toInteger();
+            return broken(lineNo,
+                          ended + 1,
+                          recorded > ended
+                              ? QStringLiteral("was written after entries %1 to %2 had been cut "
+                                               "off the end (the head file recorded entry %2)")
+                                    .arg(ended + 1)
+                                    .arg(recorded)
+                              : QStringLiteral("was written after the journal had been rewritten "
+                                               "(entry %1 was not the one the head file recorded)")
+                                    .arg(recorded));
+        }
         for (const Known &k : std::as_const(heads)) {
             if (k.head.seq == seq && k.head.hash.toLatin1() != hash)
                 return broken(lineNo,

@@ -255,3 +255,21 @@ TEST(Journal, EntriesBelongToTheIncidentOpenWhenTheyAreWritten)
     ASSERT_TRUE(check.has_value());
     EXPECT_TRUE(check->intact) << qPrintable(check->problem);
 }
+
+TEST(Journal, ACutStaysVisibleAfterTheNextAppend)
+{
+    QTemporaryDir dir;
+    Journal journal(dir.filePath(QStringLiteral("journal.jsonl")));
+    for (int i = 0; i < 5; ++i)
+        journal.append(QStringLiteral("note"), {{QStringLiteral("n"), i}});
+    truncateTo(journal.path(), sizeAfterLines(journal.path(), 3));
+    // The console writes on (any operation does): the cut must not vanish with the old head.
+    ASSERT_TRUE(journal.append(QStringLiteral("operation.started"), {}).has_value());
+    auto check = Journal::verify(journal.path());
+    ASSERT_TRUE(check.has_value());
+    EXPECT_FALSE(check->intact);
+    EXPECT_EQ(check->firstBadLine, 4);
+    EXPECT_EQ(check->firstBadEntry, 4);
+    EXPECT_TRUE(check->problem.contains(QStringLiteral("entries 4 to 5 had been cut off")))
+        << qPrintable(check->problem);
+}
