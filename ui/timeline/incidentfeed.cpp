@@ -40,7 +40,6 @@ IncidentFeed::IncidentFeed(core::Workspace *workspace, QObject *parent)
             refresh();
     });
     m_fallback.start(kFallbackMs);
-    watch();
     refresh();
 }
 
@@ -56,6 +55,8 @@ void IncidentFeed::watch()
 
 void IncidentFeed::refresh()
 {
+    // The journal and its directory appear with the first entry: watched from then on.
+    watch();
     if (m_loading.isRunning()) {
         m_loadAgain = true;
         return;
