@@ -4,6 +4,9 @@
 #include "drillllm.h"
 #include "drillpostgres.h"
 #include "drillseed.h"
+#include "drillservicesconfig.h"
+#include "localports.h"
+#include "ragcorpus.h"
 
 #include "core/base/files.h"
 #include "core/db/pgsession.h"
@@ -28,20 +31,13 @@ namespace {
 
 const QString kAppUser = QStringLiteral("rag_app");
 const QString kDatabase = QStringLiteral("rag");
+constexpr int kGoldenTopK = 5; // the drill profile's health.golden_queries.top_k
 
 QByteArray randomSecret()
 {
     QByteArray bytes(24, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 6);
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
-int freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 QString yamlQuotedPath(const QString &path)
@@ -136,7 +132,7 @@ Status DrillEnvironment::up(const UpOptions &options, const Say &say)
             port = QJsonDocument::fromJson(state.readAll()).object().value(QStringLiteral("port")).toInt();
         QTcpServer probe;
         if (port <= 0 || !probe.listen(QHostAddress::LocalHost, quint16(port)))
-            port = freePort();
+            port = LocalPorts::pick();
         probe.close();
         say(QStringLiteral("starting PostgreSQL on 127.0.0.1:%1").arg(port));
         if (auto started = pg.start(port); !started)
@@ -158,16 +154,38 @@ Status DrillEnvironment::up(const UpOptions &options, const Say &say)
     auto llmPorts = llm.configure(DrillSeed::kDimension);
     if (!llmPorts)
         return fail(llmPorts.error());
-    if (auto written = writeProfile(port, *llmPorts); !written)
+    // The simulated RAG API and webhook receiver: ports kept across `up`s (the profile names
+    // them), the webhook's URL a secret like any other.
+    DrillKube kube(m_dir);
+    auto services = DrillServicesConfig::ports(m_dir, kube.isRunning());
+    if (!services)
+        return fail(services.error());
+    if (auto saved = services->savePorts(m_dir); !saved)
+        return saved;
+    if (auto written = files::writeAtomically(m_dir + QStringLiteral("/secrets/webhook.url"),
+                                              QStringLiteral("https://127.0.0.1:%1/hooks/%2")
+                                                  .arg(services->webhookPort)
+                                                  .arg(services->webhookToken)
+                                                  .toUtf8(),
+                                              QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        !written) {
+        return written;
+    }
+    auto golden = goldenSet(port, say);
+    if (!golden)
+        return fail(golden.error());
+    if (auto written = writeProfile(port, *llmPorts, *services, *golden); !written)
         return written;
 
     // The simulated Kubernetes of every region the profile names (its kube contexts).
     auto profile = ProfileLoader::loadFile(profilePath());
     if (!profile)
         return fail(profile.error().prefixed(QStringLiteral("the drill profile")));
-    DrillKube kube(m_dir);
+    services->addApisFrom(*profile);
+    services->database = profile->regions.constFirst().database;
     DrillKube::Options kubeOptions;
     kubeOptions.pods = options.pods;
+    kubeOptions.services = services->toJson();
     if (auto started = kube.up(*profile, kubeOptions, say); !started)
         return started;
     if (auto started = llm.up(*profile, say); !started)
@@ -240,12 +258,73 @@ Status DrillEnvironment::seed(int port, int rows, const Say &say)
     return {};
 }
 
-Status DrillEnvironment::writeProfile(int port, const DrillLlm::Ports &llm) const
+Result<QJsonArray> DrillEnvironment::goldenSet(int port, const Say &say) const
+{
+    const QString path = m_dir + QStringLiteral("/golden.json");
+    QFile saved(path);
+    if (saved.open(QIODevice::ReadOnly)) {
+        const QJsonArray queries = QJsonDocument::fromJson(saved.readAll())
+                                       .object()
+                                       .value(QLatin1String("queries"))
+                                       .toArray();
+        if (!queries.isEmpty())
+            return queries;
+    }
+    DatabaseConfig app = superuser();
+    app.port = port;
+    app.user = kAppUser;
+    app.name = kDatabase;
+    auto password = SecretStore::read({SecretRef::Source::File, secretPath(kAppUser)});
+    if (!password)
+        return fail(password.error());
+    auto session = PgSession::connect(app, *password);
+    if (!session)
+        return fail(session.error());
+    QJsonArray queries;
+    for (const auto &[id, text] : RagCorpus::goldenQueries()) {
+        auto hits = RagCorpus::search(**session, text, kGoldenTopK, false);
+        if (!hits)
+            return fail(
+                hits.error().prefixed(QStringLiteral("recording the golden query %1").arg(id)));
+        QJsonArray expect;
+        for (const RagCorpus::Hit &h : std::as_const(*hits))
+            expect.append(QString::number(h.documentId));
+        queries.append(QJsonObject{{QStringLiteral("id"), id},
+                                   {QStringLiteral("query"), text},
+                                   {QStringLiteral("expect"), expect}});
+    }
+    say(QStringLiteral("recorded %1 golden queries' expected documents in %2")
+            .arg(queries.size())
+            .arg(path));
+    if (auto written = files::writeAtomically(
+            path, QJsonDocument(QJsonObject{{QStringLiteral("queries"), queries}}).toJson());
+        !written)
+        return fail(written.error());
+    return queries;
+}
+
+Status DrillEnvironment::writeProfile(int port,
+                                      const DrillLlm::Ports &llm,
+                                      const DrillServicesConfig &services,
+                                      const QJsonArray &golden) const
 {
     QFile templ(QStringLiteral(":/ragdr/profiles/drill.yaml"));
     if (!templ.open(QIODevice::ReadOnly))
         return fail(Error::failed(QStringLiteral("the drill profile template is missing from the build")));
     QString text = QString::fromUtf8(templ.readAll());
+    QString queries;
+    for (const QJsonValue &v : golden) {
+        const QJsonObject q = v.toObject();
+        QStringList expect;
+        for (const QJsonValue &e : q.value(QLatin1String("expect")).toArray())
+            expect.append(QStringLiteral("\"%1\"").arg(e.toString()));
+        queries += QStringLiteral("      - id: %1\n        query: \"%2\"\n        expect: [%3]\n")
+                       .arg(q.value(QLatin1String("id")).toString(),
+                            q.value(QLatin1String("query")).toString(),
+                            expect.join(QStringLiteral(", ")));
+    }
+    text.replace(QStringLiteral("@GOLDEN_QUERIES@\n"), queries);
+    text.replace(QStringLiteral("@RAG_PORT@"), QString::number(services.apiPort));
     text.replace(QStringLiteral("@PORT@"), QString::number(port));
     text.replace(QStringLiteral("@DIR@"), yamlQuotedPath(m_dir));
     text.replace(QStringLiteral("@LLM_PRIMARY_PORT@"), QString::number(llm.primary));

@@ -5,6 +5,7 @@
 #include "core/base/error.h"
 #include "core/profile/profile.h"
 
+#include <QJsonArray>
 #include <QString>
 
 #include <functional>
@@ -14,9 +15,9 @@ namespace ragdr::sandbox {
 // The drill sandbox in one directory: a real PostgreSQL cluster with the RAG database, backup
 // repositories (a local primary and an rclone mirror per region), secrets readable only by their
 // owner, simulated Kubernetes API servers for the profile's regions (DrillKube), a simulated
-// Gemini with a primary and a backup endpoint (DrillLlm), and
-// DIR/profile.yaml and DIR/kubeconfig pointing ragdr and kubectl at all of it. `down` stops what
-// runs and removes nothing.
+// Gemini with a primary and a backup endpoint (DrillLlm), the simulated RAG API of each region
+// and a webhook receiver (DrillServices), and DIR/profile.yaml and DIR/kubeconfig pointing ragdr
+// and kubectl at all of it. `down` stops what runs and removes nothing.
 class DrillEnvironment final
 {
 public:
@@ -46,9 +47,16 @@ public:
     core::DatabaseConfig superuser() const;
     core::Result<QByteArray> superuserPassword() const;
 
+    // The golden queries' expected documents, recorded from the database as seeded
+    // (DIR/golden.json), so that a later loss of data shows in the checklist.
+    core::Result<QJsonArray> goldenSet(int port, const Say &say) const;
+
 private:
     core::Status seed(int port, int rows, const Say &say);
-    core::Status writeProfile(int port, const DrillLlm::Ports &llm) const;
+    core::Status writeProfile(int port,
+                              const DrillLlm::Ports &llm,
+                              const struct DrillServicesConfig &services,
+                              const QJsonArray &golden) const;
     QString secretPath(const QString &name) const;
 
     QString m_dir;

@@ -1,5 +1,6 @@
 #include "drillkube.h"
 
+#include "localports.h"
 #include "serveprocess.h"
 
 #include "core/base/childprocess.h"
@@ -20,7 +21,6 @@
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QThread>
 #include <QTimer>
 
@@ -43,20 +43,6 @@ QString randomToken()
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 8);
     return QString::fromLatin1(
         bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-bool portIsFree(quint16 port)
-{
-    QTcpServer probe;
-    return port > 0 && probe.listen(QHostAddress::LocalHost, port);
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 // "app=rag-api,tier=web" (the profile's selector) as matchLabels.
@@ -290,6 +276,7 @@ Result<KubeServeConfig> DrillKube::configure(const Profile &profile, const Optio
     config.keyFile = m_kubeDir + QStringLiteral("/server.key");
     config.controlPort = previous.controlPort;
     config.controlToken = previous.controlToken.isEmpty() ? randomToken() : previous.controlToken;
+    config.services = options.services;
     return config;
 }
 
@@ -317,11 +304,11 @@ Status DrillKube::up(const Profile &profile, const Options &options, const Say &
             return stopped;
     }
     for (KubeClusterConfig &c : config.clusters) {
-        if (!portIsFree(c.port))
-            c.port = freePort();
+        if (!LocalPorts::isFree(c.port))
+            c.port = LocalPorts::pick();
     }
-    if (!portIsFree(config.controlPort))
-        config.controlPort = freePort();
+    if (!LocalPorts::isFree(config.controlPort))
+        config.controlPort = LocalPorts::pick();
     if (auto written = files::writeAtomically(m_kubeDir + QStringLiteral("/serve.json"),
                                               QJsonDocument(config.toJson()).toJson(),
                                               kOwnerOnly);
@@ -459,6 +446,29 @@ QStringList DrillKube::statusLines() const
                          .arg(cluster.value(QLatin1String("pods")).toInt())
                          .arg(faults.isEmpty() ? QStringLiteral("none")
                                                : faults.join(QStringLiteral(", "))));
+    }
+    const QJsonObject services = status->value(QLatin1String("services")).toObject();
+    for (const QJsonValue &a : services.value(QLatin1String("apis")).toArray()) {
+        const QJsonObject api = a.toObject();
+        QStringList faults;
+        for (const QJsonValue &f : api.value(QLatin1String("faults")).toArray())
+            faults.append(f.toString());
+        lines.append(QStringLiteral("rag-api   %1 %2, %3 requests served, faults: %4")
+                         .arg(api.value(QLatin1String("region")).toString(),
+                              api.value(QLatin1String("url")).toString())
+                         .arg(api.value(QLatin1String("served")).toInteger())
+                         .arg(faults.isEmpty() ? QStringLiteral("none")
+                                               : faults.join(QStringLiteral(", "))));
+    }
+    if (services.contains(QLatin1String("webhooks"))) {
+        const QJsonObject hooks = services.value(QLatin1String("webhooks")).toObject();
+        lines.append(QStringLiteral("webhooks  https://127.0.0.1:%1/hooks/… %2, %3 received (%4)")
+                         .arg(hooks.value(QLatin1String("port")).toInt())
+                         .arg(hooks.value(QLatin1String("down")).toBool()
+                                  ? QStringLiteral("DOWN")
+                                  : QStringLiteral("answering"))
+                         .arg(hooks.value(QLatin1String("received")).toInteger())
+                         .arg(hooks.value(QLatin1String("file")).toString()));
     }
     return lines;
 }

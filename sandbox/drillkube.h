@@ -29,6 +29,7 @@ public:
     struct Options
     {
         int pods = 0; // > 0: the workload marked scaleTarget (rag-worker) runs this many pods
+        QJsonObject services; // DrillServicesConfig, served beside the clusters; empty: none
     };
 
     explicit DrillKube(QString dir);

@@ -73,7 +73,8 @@ QJsonObject KubeServeConfig::toJson() const
             {QStringLiteral("certificateFile"), certificateFile},
             {QStringLiteral("keyFile"), keyFile},
             {QStringLiteral("controlPort"), controlPort},
-            {QStringLiteral("controlToken"), controlToken}};
+            {QStringLiteral("controlToken"), controlToken},
+            {QStringLiteral("services"), services}};
 }
 
 core::Result<KubeServeConfig> KubeServeConfig::fromJson(const QJsonObject &json)
@@ -85,6 +86,7 @@ core::Result<KubeServeConfig> KubeServeConfig::fromJson(const QJsonObject &json)
     s.keyFile = json.value(QLatin1String("keyFile")).toString();
     s.controlPort = quint16(json.value(QLatin1String("controlPort")).toInt());
     s.controlToken = json.value(QLatin1String("controlToken")).toString();
+    s.services = json.value(QLatin1String("services")).toObject();
     if (s.clusters.isEmpty() || s.certificateFile.isEmpty() || s.keyFile.isEmpty()
         || s.controlToken.isEmpty())
         return core::fail(core::Error::badInput(

@@ -53,6 +53,7 @@ struct KubeServeConfig
     QString keyFile;
     quint16 controlPort = 0;
     QString controlToken;
+    QJsonObject services; // DrillServicesConfig: the simulated RAG API and webhook receiver
 
     QJsonObject toJson() const;
     static core::Result<KubeServeConfig> fromJson(const QJsonObject &json);

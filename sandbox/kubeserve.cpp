@@ -1,5 +1,6 @@
 #include "kubeserve.h"
 
+#include "drillservices.h"
 #include "httpserver.h"
 #include "kubecluster.h"
 #include "serveprocess.h"
@@ -37,11 +38,11 @@ void sendError(HttpConnection *connection, int code, const QString &message)
     sendJson(connection, code, {{QStringLiteral("error"), message}});
 }
 
-// Runs f on the cluster's own thread and waits for it.
+// Runs f on the object's own thread (a cluster's, the services') and waits for it.
 template<typename F>
-void onClusterThread(KubeCluster *cluster, F f)
+void onClusterThread(QObject *owner, F f)
 {
-    QMetaObject::invokeMethod(cluster, f, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(owner, f, Qt::BlockingQueuedConnection);
 }
 
 } // namespace
@@ -97,6 +98,22 @@ core::Status KubeServe::start()
             return core::fail(started.error().prefixed(QStringLiteral("cluster %1").arg(c.name)));
     }
 
+    if (!m_config.services.isEmpty()) {
+        auto services = DrillServicesConfig::fromJson(m_config.services);
+        if (!services)
+            return core::fail(services.error());
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("drill-services"));
+        m_services = new DrillServices(*services, tls);
+        m_services->moveToThread(thread);
+        thread->start();
+        m_threads.append(thread);
+        core::Status started;
+        onClusterThread(m_services, [&] { started = m_services->start(); });
+        if (!started)
+            return started;
+    }
+
     m_control = std::make_unique<HttpServer>(tls, [this](HttpConnection *c, const HttpRequest &r) {
         control(c, r);
     });
@@ -120,9 +137,12 @@ core::Status KubeServe::start()
 void KubeServe::stop()
 {
     m_control.reset();
-    for (qsizetype i = 0; i < m_clusters.size(); ++i) {
+    QList<QObject *> owned(m_clusters.cbegin(), m_clusters.cend());
+    if (m_services)
+        owned.append(m_services);
+    for (qsizetype i = 0; i < owned.size() && i < m_threads.size(); ++i) {
         // Deleted on its own thread as that thread ends (its sockets belong to it).
-        m_clusters.at(i)->deleteLater();
+        owned.at(i)->deleteLater();
         m_threads.at(i)->quit();
         m_threads.at(i)->wait();
         delete m_threads.at(i);
@@ -130,6 +150,7 @@ void KubeServe::stop()
     if (!m_clusters.isEmpty())
         QFile::remove(statePath(m_dir));
     m_clusters.clear();
+    m_services = nullptr;
     m_threads.clear();
 }
 
@@ -159,10 +180,14 @@ void KubeServe::control(HttpConnection *connection, const HttpRequest &request)
         QJsonArray clusters;
         for (KubeCluster *c : m_clusters)
             clusters.append(statusOf(c));
+        QJsonObject services;
+        if (m_services)
+            onClusterThread(m_services, [&] { services = m_services->status(); });
         sendJson(connection,
                  200,
                  {{QStringLiteral("pid"), qint64(::getpid())},
-                  {QStringLiteral("clusters"), clusters}});
+                  {QStringLiteral("clusters"), clusters},
+                  {QStringLiteral("services"), services}});
         return;
     }
     if (request.path != QLatin1String("/ragdr-drill/v1/faults")) {
@@ -173,8 +198,30 @@ void KubeServe::control(HttpConnection *connection, const HttpRequest &request)
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
     if (body.contains(QLatin1String("region")))
         region = body.value(QLatin1String("region")).toString();
+    const QString faultName = body.value(QLatin1String("name")).toString();
+    if (m_services
+        && (request.method == "DELETE" || DrillServices::faultNames().contains(faultName))) {
+        core::Status done;
+        QJsonObject services;
+        onClusterThread(m_services, [&] {
+            if (request.method == "POST")
+                done = m_services->inject(faultName, region);
+            else
+                m_services->heal(region);
+            services = m_services->status();
+        });
+        if (!done) {
+            sendError(connection, 400, done.error().message);
+            return;
+        }
+        if (request.method == "POST") {
+            sendJson(connection, 200, {{QStringLiteral("services"), services}});
+            return;
+        }
+    }
     const QList<KubeCluster *> targets = clustersFor(region);
-    if (targets.isEmpty()) {
+    // A region name the services know but no cluster does (the profile's "drill"): healed above.
+    if (targets.isEmpty() && !(m_services && request.method == "DELETE")) {
         sendError(connection,
                   400,
                   QStringLiteral("no simulated cluster is called \"%1\"").arg(region));

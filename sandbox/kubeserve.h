@@ -14,6 +14,7 @@ class QThread;
 
 namespace ragdr::sandbox {
 
+class DrillServices;
 class HttpServer;
 class HttpConnection;
 class KubeCluster;
@@ -28,6 +29,7 @@ struct HttpRequest;
 //   POST   /ragdr-drill/v1/faults {"name","region"}     inject a fault ("region": a cluster
 //                                                        name, a context or "all")
 //   DELETE /ragdr-drill/v1/faults?region=R              heal one region, or all of them
+// Faults of the simulated RAG API and webhook receiver (DrillServices) go the same way.
 // It is separate from the clusters' own servers so that a region that is down can be healed.
 class KubeServe final : public QObject
 {
@@ -51,6 +53,7 @@ private:
     KubeServeConfig m_config;
     QList<KubeCluster *> m_clusters;
     QList<QThread *> m_threads;
+    DrillServices *m_services = nullptr; // on its own thread, the last of m_threads
     std::unique_ptr<HttpServer> m_control;
 };
 

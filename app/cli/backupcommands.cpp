@@ -1,10 +1,9 @@
-// ragdr backup | backups | verify | retention | journal
+// ragdr backup | backups | verify | retention
 #include "clicontext.h"
 
 #include "core/backup/backupoperations.h"
 #include "core/base/duration.h"
 #include "core/base/files.h"
-#include "core/incident/journal.h"
 #include "core/ops/workspace.h"
 
 #include <QJsonArray>
@@ -126,64 +125,6 @@ int retentionCommand(const CliContext &c)
                            deletions.join(QLatin1Char(','))));
     }
     return code;
-}
-
-int journalCommand(const CliContext &c)
-{
-    const QString path = c.ws.journal().path();
-    if (c.args.value(1) == QLatin1String("verify")) {
-        auto check = Journal::verify(path);
-        if (!check) {
-            term::err(check.error().message);
-            return 1;
-        }
-        if (c.json) {
-            term::outJson(QJsonObject{{QStringLiteral("journal"), path},
-                                      {QStringLiteral("entries"), check->entries},
-                                      {QStringLiteral("intact"), check->intact},
-                                      {QStringLiteral("first_bad_line"), check->firstBadLine},
-                                      {QStringLiteral("problem"), check->problem}});
-        } else if (check->intact) {
-            term::out(
-                QStringLiteral("%1: %2 entries, hash chain intact").arg(path).arg(check->entries));
-        } else {
-            term::err(QStringLiteral("%1: line %2 %3")
-                          .arg(path)
-                          .arg(check->firstBadLine)
-                          .arg(check->problem));
-        }
-        return check->intact ? 0 : 1;
-    }
-    if (c.args.size() > 1)
-        return c.usage(QStringLiteral("journal takes nothing or \"verify\""));
-    auto entries = Journal::readAll(path);
-    if (!entries) {
-        term::err(entries.error().message);
-        return 1;
-    }
-    QList<QStringList> rows;
-    for (const QJsonObject &e : std::as_const(*entries)) {
-        if (c.json) {
-            term::out(QString::fromUtf8(QJsonDocument(e).toJson(QJsonDocument::Compact)));
-            continue;
-        }
-        const QString what
-            = e.value(QStringLiteral("type")).toString() == QLatin1String("operation.started")
-                  ? e.value(QStringLiteral("title")).toString()
-                  : QStringLiteral("%1: %2").arg(e.value(QStringLiteral("status")).toString(),
-                                                 e.value(QStringLiteral("message")).toString());
-        rows.append({e.value(QStringLiteral("at")).toString(),
-                     e.value(QStringLiteral("actor")).toString(),
-                     e.value(QStringLiteral("kind")).toString(),
-                     what});
-    }
-    if (!c.json)
-        term::printTable({QStringLiteral("at (UTC)"),
-                          QStringLiteral("who"),
-                          QStringLiteral("operation"),
-                          QStringLiteral("what")},
-                         rows);
-    return 0;
 }
 
 } // namespace ragdr::cli

@@ -13,7 +13,10 @@ using namespace ragdr::core;
 
 namespace {
 
-const char *kUsage = R"(Usage: ragdr --profile FILE [--region R] [--json] COMMAND [ARGS]
+const char *kUsage
+    = R"(Usage: ragdr --profile FILE [--region R] [--json] [--session-key KEY] COMMAND [ARGS]
+  --session-key KEY reads the LLM key KEY from stdin for this run only (llm check, checklist run),
+  on a machine without a keychain
 
 Backups
   backup                          take a verified backup, copy it to every repository
@@ -41,10 +44,8 @@ Cluster
   events [--for pod/NAME|deployment/NAME]
   export-manifests DIR            Deployments, Services, ConfigMaps as YAML; Secret names and keys
 LLM (runbook 4.3)
-  llm check [--endpoint NAME] [--session-key KEY]
-                                  probe the endpoints in order (key, model, generate, embed
-                                  size against the database); --session-key reads a key from
-                                  stdin for this run only
+  llm check [--endpoint NAME]     probe the endpoints in order (key, model, generate, embed
+                                  size against the database)
   llm keys list|set|validate|delete NAME
                                   keys in the OS keychain, shown as ...abcd; set reads the key
                                   from stdin or a hidden prompt and validates it first
@@ -53,12 +54,38 @@ LLM (runbook 4.3)
                                   deployments, probe it; back restores what the switch replaced
   llm service | llm status        what the service reads now; the provider's incidents
 Incident
-  journal [verify]                print the incident journal, or check its hash chain
+  incident [status]               the incident, its checklist, RTO/RPO, whether an update is due
+  incident open --title T --severity S [--commander C] [--started WHEN] [--detected WHEN]
+                [--regions R,R] [--summary TEXT]
+  incident update [--status S] [--severity S] [--title T] [--commander C] [--summary TEXT]
+                  [--impact TEXT] [--root-cause TEXT] [--factor TEXT]... [--follow-up "OWNER: TEXT"]...
+  incident note TEXT [--decision] a note (or a decision) in the timeline
+  incident close --root-cause TEXT [--impact TEXT] [--factor TEXT]... [--follow-up "OWNER: TEXT"]...
+  checklist                       the post-recovery checklist and each item's state
+  checklist run [ITEM...]         run the automatic checks (all, or those named), keep the evidence
+  checklist done ITEM [--confirm ITEM] [--note TEXT]
+                                  a manual step is done (a gated one needs --confirm naming it)
+  checklist skip ITEM --reason TEXT
+  health                          the service API's /status and /metrics, once
+  journal [verify [--against EXPORT]]
+                                  print the incident journal, or check its hash chain (and that
+                                  it still holds the head an export recorded)
+  report --kind tactical|executive|postmortem --format md|html|pdf|json -o FILE [--incident ID]
+                                  a stakeholder update or the post-incident report
+  notify [--kind tactical|executive] [--webhook NAME]... [--mailto] [--preview]
+                                  send an update to the profile's webhooks (each one a timeline
+                                  entry); --mailto prints the mail link, --preview only shows it
+  WHEN is a UTC time (2026-01-22T13:58Z) or how long ago (45m)
 
 Exit codes: 0 done, 1 the operation failed, 2 bad input, 3 refused.
 )";
 
 } // namespace
+
+bool Cli::needsGui(const QStringList &arguments)
+{
+    return arguments.contains(QStringLiteral("report"));
+}
 
 int Cli::run(const QStringList &arguments)
 {
@@ -106,6 +133,31 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("restore-id"), QStringLiteral("State file id."), QStringLiteral("ID")},
         {QStringLiteral("step-mode"), QStringLiteral("Wait for the console before each step.")},
         {QStringLiteral("apps-stopped"), QStringLiteral("The apps are stopped (no cluster).")},
+        {QStringLiteral("title"), QStringLiteral("Incident title."), QStringLiteral("TEXT")},
+        {QStringLiteral("severity"), QStringLiteral("Severity."), QStringLiteral("NAME")},
+        {QStringLiteral("commander"), QStringLiteral("Incident commander."), QStringLiteral("NAME")},
+        {QStringLiteral("started"), QStringLiteral("Disruption start."), QStringLiteral("WHEN")},
+        {QStringLiteral("detected"), QStringLiteral("Detection time."), QStringLiteral("WHEN")},
+        {QStringLiteral("regions"), QStringLiteral("Regions affected."), QStringLiteral("R,R")},
+        {QStringLiteral("summary"), QStringLiteral("Summary."), QStringLiteral("TEXT")},
+        {QStringLiteral("status"), QStringLiteral("Incident status."), QStringLiteral("S")},
+        {QStringLiteral("impact"), QStringLiteral("Impact."), QStringLiteral("TEXT")},
+        {QStringLiteral("root-cause"), QStringLiteral("Root cause."), QStringLiteral("TEXT")},
+        {QStringLiteral("factor"), QStringLiteral("Contributing factor."), QStringLiteral("TEXT")},
+        {QStringLiteral("follow-up"), QStringLiteral("Follow-up."), QStringLiteral("OWNER: TEXT")},
+        {QStringLiteral("decision"), QStringLiteral("The note is a decision.")},
+        {QStringLiteral("note"), QStringLiteral("Note."), QStringLiteral("TEXT")},
+        {QStringLiteral("reason"), QStringLiteral("Reason."), QStringLiteral("TEXT")},
+        {QStringLiteral("against"), QStringLiteral("An export."), QStringLiteral("FILE")},
+        {QStringLiteral("kind"), QStringLiteral("Report kind."), QStringLiteral("KIND")},
+        {QStringLiteral("format"), QStringLiteral("Report format."), QStringLiteral("FORMAT")},
+        {{QStringLiteral("o"), QStringLiteral("output")},
+         QStringLiteral("Output file."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("incident"), QStringLiteral("Incident id."), QStringLiteral("ID")},
+        {QStringLiteral("webhook"), QStringLiteral("Webhook name."), QStringLiteral("NAME")},
+        {QStringLiteral("mailto"), QStringLiteral("Print the mailto: link.")},
+        {QStringLiteral("preview"), QStringLiteral("Show the update only.")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Help.")},
         {QStringLiteral("version"), QStringLiteral("Version.")},
     };
@@ -134,6 +186,11 @@ int Cli::run(const QStringList &arguments)
         {QStringLiteral("verify"), verifyCommand},
         {QStringLiteral("retention"), retentionCommand},
         {QStringLiteral("journal"), journalCommand},
+        {QStringLiteral("incident"), incidentCommand},
+        {QStringLiteral("checklist"), checklistCommand},
+        {QStringLiteral("health"), healthCommand},
+        {QStringLiteral("report"), reportCommand},
+        {QStringLiteral("notify"), notifyCommand},
         {QStringLiteral("pods"), podsCommand},
         {QStringLiteral("deployments"), deploymentsCommand},
         {QStringLiteral("scale"), scaleCommand},
@@ -170,7 +227,13 @@ int Cli::run(const QStringList &arguments)
                              parser.isSet(QStringLiteral("json")),
                              region,
                              [&parser](const QString &name) { return parser.value(name); },
-                             [&parser](const QString &name) { return parser.isSet(name); }};
+                             [&parser](const QString &name) { return parser.isSet(name); },
+                             [&parser](const QString &name) { return parser.values(name); }};
+    // Any command that asks Gemini (llm check, checklist run) may hold a key for this run only.
+    if (context.flag(QStringLiteral("session-key"))) {
+        if (const int code = holdSessionKey(context); code != 0)
+            return code;
+    }
     return command(context);
 }
 

@@ -11,6 +11,9 @@ class Cli final
 {
 public:
     static int run(const QStringList &arguments);
+    // Whether the command needs QtGui (a PDF report lays out text with fonts): main then makes a
+    // QGuiApplication on the offscreen platform instead of a QCoreApplication.
+    static bool needsGui(const QStringList &arguments);
 };
 
 } // namespace ragdr::cli

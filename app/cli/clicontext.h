@@ -19,8 +19,9 @@ struct CliContext
     QStringList args; // the command and its positional arguments
     bool json = false;
     QString region;
-    std::function<QString(const QString &)> option; // value of --name, empty if not given
-    std::function<bool(const QString &)> flag;      // whether --name was given
+    std::function<QString(const QString &)> option;     // value of --name, empty if not given
+    std::function<bool(const QString &)> flag;          // whether --name was given
+    std::function<QStringList(const QString &)> values; // every value of a repeated --name
 
     // Runs an operation to its end, showing its step on a terminal; Ctrl-C cancels it.
     core::OperationResult await(core::Operation *operation, bool showProgress = true) const;
@@ -44,6 +45,11 @@ int backupsCommand(const CliContext &c);
 int verifyCommand(const CliContext &c);
 int retentionCommand(const CliContext &c);
 int journalCommand(const CliContext &c);
+int incidentCommand(const CliContext &c);
+int checklistCommand(const CliContext &c);
+int healthCommand(const CliContext &c);
+int reportCommand(const CliContext &c);
+int notifyCommand(const CliContext &c);
 int podsCommand(const CliContext &c);
 int deploymentsCommand(const CliContext &c);
 int scaleCommand(const CliContext &c);
@@ -53,6 +59,8 @@ int logsCommand(const CliContext &c);
 int eventsCommand(const CliContext &c);
 int exportManifestsCommand(const CliContext &c);
 int llmCommand(const CliContext &c);
+// --session-key: reads the key from stdin and holds it for this run; non-zero: the exit code.
+int holdSessionKey(const CliContext &c);
 int restoreCommand(const CliContext &c);
 int rollbackCommand(const CliContext &c);
 int restoresCommand(const CliContext &c);

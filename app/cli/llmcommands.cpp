@@ -45,15 +45,6 @@ QByteArray readSecret(const QString &prompt)
 
 int check(const CliContext &c)
 {
-    if (c.flag(QStringLiteral("session-key"))) {
-        auto name = LlmKeys::resolve(c.ws.profile(), c.option(QStringLiteral("session-key")));
-        if (!name)
-            return c.usage(name.error().message);
-        const QByteArray key = readSecret(QStringLiteral("key for %1 (this run only): ").arg(*name));
-        if (key.isEmpty())
-            return c.usage(QStringLiteral("no key was given on stdin"));
-        SessionKeys::set(*name, key);
-    }
     const OperationResult r = c.await(
         LlmOperations::check(c.ws, nullptr, c.region, c.option(QStringLiteral("endpoint"))));
     if (c.json)
@@ -150,6 +141,18 @@ int switchService(const CliContext &c)
 }
 
 } // namespace
+
+int holdSessionKey(const CliContext &c)
+{
+    auto name = LlmKeys::resolve(c.ws.profile(), c.option(QStringLiteral("session-key")));
+    if (!name)
+        return c.usage(name.error().message);
+    const QByteArray key = readSecret(QStringLiteral("key for %1 (this run only): ").arg(*name));
+    if (key.isEmpty())
+        return c.usage(QStringLiteral("no key was given on stdin"));
+    SessionKeys::set(*name, key);
+    return 0;
+}
 
 int llmCommand(const CliContext &c)
 {

@@ -2,6 +2,7 @@
 #include "sandbox/drillenvironment.h"
 #include "sandbox/drillkube.h"
 #include "sandbox/drillllm.h"
+#include "sandbox/drillservices.h"
 #include "sandbox/geminisimulator.h"
 #include "sandbox/kubecluster.h"
 #include "sandbox/kubeserve.h"
@@ -22,20 +23,22 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("The drill sandbox: a real PostgreSQL with the RAG database, backup "
-                       "repositories, simulated "
-                       "Kubernetes API servers (one per region, for kubectl and the console) and a "
-                       "profile for "
-                       "ragdr, all in one directory.\n\n"
-                       "  up           create (first time) and start the sandbox\n"
-                       "  down         stop what runs; remove nothing\n"
-                       "  status       say what runs\n"
-                       "  fault NAME   inject a fault into a simulated cluster: %1\n"
-                       "               or into the simulated Gemini (--endpoint E, default the "
-                       "primary): %2\n"
-                       "  heal         remove every injected fault (also: fault heal)")
+        QStringLiteral(
+            "The drill sandbox: a real PostgreSQL with the RAG database, backup "
+            "repositories, simulated Kubernetes API servers (one per region, for kubectl "
+            "and the console), a simulated Gemini, the RAG API of each region, a webhook "
+            "receiver and a profile for ragdr, all in one directory.\n\n"
+            "  up           create (first time) and start the sandbox\n"
+            "  down         stop what runs; remove nothing\n"
+            "  status       say what runs\n"
+            "  fault NAME   inject a fault into a simulated cluster: %1;\n"
+            "               into the simulated Gemini (--endpoint E, default the "
+            "primary): %2;\n"
+            "               or into the simulated RAG API and webhook receiver: %3\n"
+            "  heal         remove every injected fault (also: fault heal)")
             .arg(sandbox::KubeCluster::faultNames().join(QStringLiteral(", ")),
-                 sandbox::GeminiSimulator::faultNames().join(QStringLiteral(", "))));
+                 sandbox::GeminiSimulator::faultNames().join(QStringLiteral(", ")),
+                 sandbox::DrillServices::faultNames().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),

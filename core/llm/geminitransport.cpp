@@ -89,8 +89,22 @@ void GeminiTransport::start(quint64 id, const GeminiRequest &request)
     if (!request.caFiles.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         QList<QSslCertificate> cas = tls.caCertificates();
-        for (const QString &file : request.caFiles)
-            cas += QSslCertificate::fromPath(file);
+        for (const QString &file : request.caFiles) {
+            const QList<QSslCertificate> read = QSslCertificate::fromPath(file);
+            if (read.isEmpty()) {
+                // Said as what it is, not as the handshake failure it would turn into.
+                GeminiReply out;
+                out.networkError = int(QNetworkReply::SslHandshakeFailedError);
+                out.errorString = QStringLiteral(
+                                      "the CA file %1 holds no certificate (missing, "
+                                      "unreadable or not PEM): fix the profile's ca_file")
+                                      .arg(file);
+                QMetaObject::invokeMethod(
+                    this, [this, id, out] { Q_EMIT finished(id, out); }, Qt::QueuedConnection);
+                return;
+            }
+            cas += read;
+        }
         tls.setCaCertificates(cas);
         r.setSslConfiguration(tls);
     }

@@ -44,6 +44,33 @@ const Region *Profile::region(const QString &name) const
     return nullptr;
 }
 
+const ChecklistItem *Profile::checklistItem(const QString &id) const
+{
+    for (const ChecklistItem &item : checklist) {
+        if (item.id == id)
+            return &item;
+    }
+    return nullptr;
+}
+
+const Severity *IncidentPolicy::severity(const QString &name) const
+{
+    for (const Severity &s : severities) {
+        if (s.name.compare(name, Qt::CaseInsensitive) == 0)
+            return &s;
+    }
+    return nullptr;
+}
+
+const ServiceEndpoint *HealthPolicy::endpoint(const QString &region) const
+{
+    for (const ServiceEndpoint &e : endpoints) {
+        if (e.region == region)
+            return &e;
+    }
+    return nullptr;
+}
+
 QStringList Profile::regionNames() const
 {
     QStringList names;

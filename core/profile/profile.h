@@ -134,13 +134,77 @@ struct Contact
     QString email;
 };
 
+// One item of the post-recovery checklist. An item with a check is run by ragdr, which records
+// its evidence; an item without one is a manual step the commander marks done.
 struct ChecklistItem
 {
     QString id;
     QString title;
-    QString owner;
-    QString check; // what ragdr runs to produce evidence; empty: a manual step
+    QString phase; // groups the items in the console: "Service", "Data", "Communication"
+    QString owner; // a role: "DevOps", "Incident commander"
+    bool required = true;
+    QString check; // an automatic check kind (core/incident/checkregistry); empty: manual
     QString gate;  // "", "confirm" or "typed-confirm"
+    int line = 0;  // where the profile defines it, for errors about it
+};
+
+// A severity and how often stakeholders hear from the commander while it lasts.
+struct Severity
+{
+    QString name;
+    QString description;
+    qint64 updateEverySecs = 3600;
+};
+
+// A Slack-compatible incoming webhook. Its URL carries a token, so it is a secret.
+struct Webhook
+{
+    QString name;
+    SecretRef url;
+    QString ca; // a CA file the endpoint's certificate chains to; empty: the system's
+};
+
+struct IncidentPolicy
+{
+    QList<Severity> severities{
+        {QStringLiteral("SEV1"), QStringLiteral("service down or data lost for users"), 30 * 60},
+        {QStringLiteral("SEV2"), QStringLiteral("service degraded for many users"), 60 * 60},
+        {QStringLiteral("SEV3"), QStringLiteral("minor impact, a workaround exists"), 4 * 3600}};
+    QList<Webhook> webhooks;
+
+    const Severity *severity(const QString &name) const;
+};
+
+// The service's own HTTP API in one region: where /status, /metrics and /query answer.
+struct ServiceEndpoint
+{
+    QString region;
+    QString url;
+    QString ca; // a CA file the API's certificate chains to; empty: the system's
+};
+
+// A sample RAG query and the documents it must find among the top k.
+struct GoldenQuery
+{
+    QString id;
+    QString query;
+    QStringList expect; // document ids
+};
+
+struct HealthPolicy
+{
+    QList<ServiceEndpoint> endpoints;
+    QString statusPath = QStringLiteral("/status");
+    QString metricsPath = QStringLiteral("/metrics");
+    QString queryPath = QStringLiteral("/query");
+    int timeoutSecs = 10;
+    int metricsIntervalSecs = 10; // the two scrapes compared are this far apart
+    double maxErrorRatio = 0.05;  // 5xx among requests, above which /metrics fails
+    int topK = 5;
+    double minOverlap = 0.8; // share of a query's expected documents found in its top k
+    QList<GoldenQuery> goldenQueries;
+
+    const ServiceEndpoint *endpoint(const QString &region) const;
 };
 
 // How ragdr restores (issue 9): the role that creates, renames and swaps databases (empty: the
@@ -177,9 +241,12 @@ struct Profile
     LlmSettings llm;
     QList<Contact> contacts;
     QList<ChecklistItem> checklist;
+    IncidentPolicy incident;
+    HealthPolicy health;
 
     const Region *region(const QString &name) const;
     QStringList regionNames() const;
+    const ChecklistItem *checklistItem(const QString &id) const;
     QString displayName() const; // "rag-document-search (production)"
 };
 

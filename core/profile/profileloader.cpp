@@ -1,6 +1,7 @@
 #include "profileloader.h"
 
 #include "core/base/duration.h"
+#include "core/incident/checkregistry.h"
 
 #include <QDir>
 #include <QFile>
@@ -48,6 +49,19 @@ QString nodeKind(const YAML::Node &node)
     throw ParseFailure{mark.is_null() ? 0 : mark.line + 1,
                        mark.is_null() ? 0 : mark.column + 1,
                        message};
+}
+
+// Iterates a YAML list, failing with a position when it is not one.
+template<typename Fn>
+void forEachItem(const YAML::Node &list, const QString &path, const YAML::Mark &parentMark, Fn fn)
+{
+    if (!list.IsSequence()) {
+        failAt(list.IsDefined() && !list.IsNull() ? list.Mark() : parentMark,
+               QStringLiteral("%1: expected a list of \"- ...\" items, found %2")
+                   .arg(path, nodeKind(list)));
+    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+        fn(list[i], QStringLiteral("%1[%2]").arg(path).arg(i));
 }
 
 // A YAML map being read: tracks the keys used so that the rest can be reported as unknown.
@@ -150,6 +164,34 @@ public:
         return secs;
     }
 
+    double fraction(const QString &key, double fallback)
+    {
+        if (!has(key))
+            return fallback;
+        const YAML::Node n = node(key);
+        bool ok = false;
+        const double v = scalar(n, path(key)).toDouble(&ok);
+        if (!ok || v < 0.0 || v > 1.0)
+            failAt(n.Mark(),
+                   QStringLiteral("%1: expected a fraction from 0 to 1, such as 0.8, found %2")
+                       .arg(path(key), nodeKind(n)));
+        return v;
+    }
+
+    QStringList stringList(const QString &key)
+    {
+        QStringList out;
+        if (!has(key))
+            return out;
+        forEachItem(node(key),
+                    path(key),
+                    m_node.Mark(),
+                    [&](const YAML::Node &item, const QString &itemPath) {
+                        out.append(scalar(item, itemPath));
+                    });
+        return out;
+    }
+
     QString oneOf(const QString &key, const QStringList &choices, const QString &fallback)
     {
         if (!has(key))
@@ -207,19 +249,6 @@ private:
     QString m_path;
     QSet<QString> m_known;
 };
-
-// Iterates a YAML list, failing with a position when it is not one.
-template<typename Fn>
-void forEachItem(const YAML::Node &list, const QString &path, const YAML::Mark &parentMark, Fn fn)
-{
-    if (!list.IsSequence()) {
-        failAt(list.IsDefined() && !list.IsNull() ? list.Mark() : parentMark,
-               QStringLiteral("%1: expected a list of \"- ...\" items, found %2")
-                   .arg(path, nodeKind(list)));
-    }
-    for (std::size_t i = 0; i < list.size(); ++i)
-        fn(list[i], QStringLiteral("%1[%2]").arg(path).arg(i));
-}
 
 // What a PostgreSQL tool or rclone would take for something other than a plain value: an option
 // ("-..."), a connection string ("host=... dbname=...", which pg_dump -d and libpq expand) or a
@@ -337,25 +366,12 @@ public:
                             m.finish();
                         });
         }
-        if (top.has(QStringLiteral("checklist"))) {
-            forEachItem(top.node(QStringLiteral("checklist")),
-                        QStringLiteral("checklist"),
-                        top.mark(),
-                        [&](const YAML::Node &n, const QString &path) {
-                            MapReader m(n, path, top.mark());
-                            ChecklistItem item;
-                            item.id = m.string(QStringLiteral("id"));
-                            item.title = m.string(QStringLiteral("title"));
-                            item.owner = m.string(QStringLiteral("owner"), {});
-                            item.check = m.string(QStringLiteral("check"), {});
-                            item.gate = m.oneOf(QStringLiteral("gate"),
-                                                {QStringLiteral("confirm"),
-                                                 QStringLiteral("typed-confirm")},
-                                                {});
-                            m.finish();
-                            p.checklist.append(item);
-                        });
-        }
+        if (top.has(QStringLiteral("incident")))
+            p.incident = parseIncident(top.node(QStringLiteral("incident")), top.mark());
+        if (top.has(QStringLiteral("health")))
+            p.health = parseHealth(top.node(QStringLiteral("health")), top.mark(), p);
+        if (top.has(QStringLiteral("checklist")))
+            p.checklist = parseChecklist(top.node(QStringLiteral("checklist")), top.mark(), p);
         top.finish();
         return p;
     }
@@ -749,6 +765,195 @@ private:
         QString location;
         YAML::Mark mark;
     };
+
+    // --- the incident, the health checks and the checklist
+
+    IncidentPolicy parseIncident(const YAML::Node &n, const YAML::Mark &parentMark)
+    {
+        MapReader m(n, QStringLiteral("incident"), parentMark);
+        IncidentPolicy policy;
+        if (m.has(QStringLiteral("severities"))) {
+            policy.severities.clear();
+            forEachItem(m.node(QStringLiteral("severities")),
+                        m.path(QStringLiteral("severities")),
+                        m.mark(),
+                        [&](const YAML::Node &item, const QString &path) {
+                            MapReader s(item, path, m.mark());
+                            Severity severity;
+                            severity.name = s.string(QStringLiteral("name"));
+                            severity.description = s.string(QStringLiteral("description"), {});
+                            severity.updateEverySecs = s.duration(QStringLiteral("update_every"))
+                                                           .value_or(severity.updateEverySecs);
+                            s.finish();
+                            if (policy.severity(severity.name))
+                                failAt(item.Mark(),
+                                       QStringLiteral("%1: severity \"%2\" is listed twice")
+                                           .arg(path, severity.name));
+                            policy.severities.append(severity);
+                        });
+            if (policy.severities.isEmpty())
+                failAt(m.mark(), QStringLiteral("incident.severities: at least one is needed"));
+        }
+        if (m.has(QStringLiteral("webhooks"))) {
+            forEachItem(m.node(QStringLiteral("webhooks")),
+                        m.path(QStringLiteral("webhooks")),
+                        m.mark(),
+                        [&](const YAML::Node &item, const QString &path) {
+                            MapReader w(item, path, m.mark());
+                            Webhook hook;
+                            hook.name = w.string(QStringLiteral("name"));
+                            // The URL holds the webhook's token: it is read like a password.
+                            hook.url = parseSecret(w.required(QStringLiteral("url")),
+                                                   w.path(QStringLiteral("url")),
+                                                   w.mark());
+                            if (w.has(QStringLiteral("ca")))
+                                hook.ca = resolvePath(w.string(QStringLiteral("ca")));
+                            w.finish();
+                            for (const Webhook &other : std::as_const(policy.webhooks)) {
+                                if (other.name == hook.name)
+                                    failAt(item.Mark(),
+                                           QStringLiteral("%1: webhook \"%2\" is listed twice")
+                                               .arg(path, hook.name));
+                            }
+                            policy.webhooks.append(hook);
+                        });
+        }
+        m.finish();
+        return policy;
+    }
+
+    HealthPolicy parseHealth(const YAML::Node &n, const YAML::Mark &parentMark, const Profile &p)
+    {
+        MapReader m(n, QStringLiteral("health"), parentMark);
+        HealthPolicy h;
+        h.timeoutSecs = int(m.duration(QStringLiteral("timeout")).value_or(h.timeoutSecs));
+        h.metricsIntervalSecs = int(
+            m.duration(QStringLiteral("metrics_interval")).value_or(h.metricsIntervalSecs));
+        h.maxErrorRatio = m.fraction(QStringLiteral("max_error_ratio"), h.maxErrorRatio);
+        if (m.has(QStringLiteral("paths"))) {
+            MapReader paths(m.node(QStringLiteral("paths")),
+                            m.path(QStringLiteral("paths")),
+                            m.mark());
+            h.statusPath = paths.string(QStringLiteral("status"), h.statusPath);
+            h.metricsPath = paths.string(QStringLiteral("metrics"), h.metricsPath);
+            h.queryPath = paths.string(QStringLiteral("query"), h.queryPath);
+            paths.finish();
+        }
+        forEachItem(m.required(QStringLiteral("endpoints")),
+                    m.path(QStringLiteral("endpoints")),
+                    m.mark(),
+                    [&](const YAML::Node &item, const QString &path) {
+                        MapReader e(item, path, m.mark());
+                        ServiceEndpoint endpoint;
+                        endpoint.region = e.string(QStringLiteral("region"));
+                        endpoint.url = e.string(QStringLiteral("url"));
+                        if (e.has(QStringLiteral("ca")))
+                            endpoint.ca = resolvePath(e.string(QStringLiteral("ca")));
+                        e.finish();
+                        if (!p.region(endpoint.region))
+                            failAt(item.Mark(),
+                                   QStringLiteral("%1: no region is called \"%2\" (the profile "
+                                                  "has: %3)")
+                                       .arg(path,
+                                            endpoint.region,
+                                            p.regionNames().join(QStringLiteral(", "))));
+                        if (h.endpoint(endpoint.region))
+                            failAt(item.Mark(),
+                                   QStringLiteral("%1: region \"%2\" has an endpoint already")
+                                       .arg(path, endpoint.region));
+                        const QUrl url(endpoint.url);
+                        if (!url.isValid() || url.host().isEmpty()
+                            || (url.scheme() != QLatin1String("https")
+                                && url.scheme() != QLatin1String("http")))
+                            failAt(e.node(QStringLiteral("url")).Mark(),
+                                   QStringLiteral("%1.url: expected an http(s) URL, found \"%2\"")
+                                       .arg(path, endpoint.url));
+                        h.endpoints.append(endpoint);
+                    });
+        if (m.has(QStringLiteral("golden_queries"))) {
+            MapReader g(m.node(QStringLiteral("golden_queries")),
+                        m.path(QStringLiteral("golden_queries")),
+                        m.mark());
+            h.topK = g.optionalInteger(QStringLiteral("top_k"), 1, 100).value_or(h.topK);
+            h.minOverlap = g.fraction(QStringLiteral("min_overlap"), h.minOverlap);
+            forEachItem(g.required(QStringLiteral("queries")),
+                        g.path(QStringLiteral("queries")),
+                        g.mark(),
+                        [&](const YAML::Node &item, const QString &path) {
+                            MapReader q(item, path, g.mark());
+                            GoldenQuery query;
+                            query.id = q.string(QStringLiteral("id"));
+                            query.query = q.string(QStringLiteral("query"));
+                            query.expect = q.stringList(QStringLiteral("expect"));
+                            q.finish();
+                            if (query.expect.isEmpty())
+                                failAt(item.Mark(),
+                                       QStringLiteral("%1.expect: list the document ids the query "
+                                                      "must find")
+                                           .arg(path));
+                            for (const GoldenQuery &other : std::as_const(h.goldenQueries)) {
+                                if (other.id == query.id)
+                                    failAt(item.Mark(),
+                                           QStringLiteral("%1: query \"%2\" is listed twice")
+                                               .arg(path, query.id));
+                            }
+                            h.goldenQueries.append(query);
+                        });
+            g.finish();
+        }
+        m.finish();
+        return h;
+    }
+
+    QList<ChecklistItem> parseChecklist(const YAML::Node &n,
+                                        const YAML::Mark &parentMark,
+                                        const Profile &p)
+    {
+        QList<ChecklistItem> items;
+        forEachItem(
+            n,
+            QStringLiteral("checklist"),
+            parentMark,
+            [&](const YAML::Node &item, const QString &path) {
+                MapReader m(item, path, parentMark);
+                ChecklistItem c;
+                c.line = m.mark().line + 1;
+                c.id = m.string(QStringLiteral("id"));
+                c.title = m.string(QStringLiteral("title"));
+                c.phase = m.string(QStringLiteral("phase"), QStringLiteral("Post-recovery"));
+                c.owner = m.string(QStringLiteral("owner"), {});
+                c.required = m.boolean(QStringLiteral("required"), true);
+                c.check = m.string(QStringLiteral("check"), {});
+                c.gate = m.oneOf(QStringLiteral("gate"),
+                                 {QStringLiteral("confirm"), QStringLiteral("typed-confirm")},
+                                 {});
+                m.finish();
+                for (const ChecklistItem &other : std::as_const(items)) {
+                    if (other.id == c.id)
+                        failAt(item.Mark(),
+                               QStringLiteral("%1: item \"%2\" is listed twice (first at line %3)")
+                                   .arg(path, c.id)
+                                   .arg(other.line));
+                }
+                if (!c.check.isEmpty()) {
+                    const YAML::Mark at = m.node(QStringLiteral("check")).Mark();
+                    const CheckRegistry::Kind *kind = CheckRegistry::find(c.check);
+                    if (!kind)
+                        failAt(at,
+                               QStringLiteral("%1.check: no check is called \"%2\" (ragdr has: %3; "
+                                              "leave it out for a manual step)")
+                                   .arg(path,
+                                        c.check,
+                                        CheckRegistry::names().join(QStringLiteral(", "))));
+                    if (const QString missing = kind->needs ? kind->needs(p) : QString();
+                        !missing.isEmpty())
+                        failAt(at,
+                               QStringLiteral("%1.check: %2 needs %3").arg(path, c.check, missing));
+                }
+                items.append(c);
+            });
+        return items;
+    }
 
     QString m_baseDir;
     QList<SeenRepository> m_repositories; // every repository of every region, in profile order

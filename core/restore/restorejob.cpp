@@ -15,6 +15,7 @@
 #include "core/cluster/kubepaths.h"
 #include "core/db/pgsession.h"
 #include "core/db/pgtools.h"
+#include "core/incident/incidentactions.h"
 #include "core/incident/journal.h"
 #include "core/secrets/secretstore.h"
 
@@ -425,10 +426,18 @@ Status RestoreJob::preflight(const Progress &progress)
     const QDateTime snapshot = manifest && manifest->startedAt.isValid() && !manifest->isAdopted()
                                    ? manifest->startedAt
                                    : m_entry->createdAt;
+    // With no disruption start given, the open incident's measures the RPO and the RTO.
+    std::optional<QDateTime> incidentStart;
+    if (m_journal && !m_recorder->snapshot().times.disruptedAt.isValid()) {
+        if (auto start = IncidentActions::disruptionStart(*m_journal))
+            incidentStart = *start;
+    }
     (void) m_recorder->update([&](RestoreState &s) {
         s.backupId = m_entry->id;
         s.backupFile = m_backupPath;
         s.times.snapshotAt = snapshot;
+        if (incidentStart)
+            s.times.disruptedAt = *incidentStart;
         s.liveExisted = m_live.has_value();
     });
     if (m_journal) {
@@ -1113,6 +1122,19 @@ Status RestoreJob::postChecks(const Progress &progress)
                        {{QStringLiteral("restore"), s.id},
                         {QStringLiteral("backup"), s.backupId},
                         {QStringLiteral("database"), m_region.database.name}});
+        // The incident's record: what data is live now (its RPO) and when the restore was done.
+        if (!m_rollback) {
+            (void) IncidentActions::recordRestore(*m_journal,
+                                                  {s.backupId,
+                                                   m_region.name,
+                                                   s.times.snapshotAt,
+                                                   s.times.postChecksPassedAt});
+            (void) IncidentActions::recordPostChecksPassed(
+                *m_journal,
+                s.times.postChecksPassedAt,
+                QStringLiteral("the restore of %1 into %2 passed its post-checks")
+                    .arg(s.backupId, m_region.database.name));
+        }
     }
     m_evidence.insert(QStringLiteral("post_checks"), facts->toJson());
     return {};

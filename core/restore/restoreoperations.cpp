@@ -9,6 +9,7 @@
 #include "core/base/duration.h"
 #include "core/base/files.h"
 #include "core/db/pgsession.h"
+#include "core/incident/incidentactions.h"
 #include "core/incident/journal.h"
 #include "core/ops/workspace.h"
 #include "core/secrets/secretstore.h"
@@ -144,7 +145,8 @@ Operation *RestoreOperations::plan(Workspace &ws, const RestoreOptions &options,
                                 : QStringLiteral("Plan a restore of %1").arg(options.backupKey),
                        params(profile, nullptr, options),
                        false};
-    return ws.runner().start(spec, [profile, options, rollback](const Progress &progress) {
+    const Journal *journal = &ws.journal();
+    return ws.runner().start(spec, [profile, options, rollback, journal](const Progress &progress) {
         const auto region = resolveRegion(profile, options.region);
         if (!region)
             return OperationResult::failure(region.error());
@@ -185,9 +187,14 @@ Operation *RestoreOperations::plan(Workspace &ws, const RestoreOptions &options,
         }
         QJsonObject evidence{{QStringLiteral("plan"), plan.toJson()},
                              {QStringLiteral("text"), plan.toText()}};
-        if (options.disruptedAt && plan.snapshotAt.isValid()) {
+        std::optional<QDateTime> disrupted = options.disruptedAt;
+        if (!disrupted) {
+            if (auto start = IncidentActions::disruptionStart(*journal))
+                disrupted = *start;
+        }
+        if (disrupted && plan.snapshotAt.isValid()) {
             RecoveryTimes t;
-            t.disruptedAt = *options.disruptedAt;
+            t.disruptedAt = *disrupted;
             t.snapshotAt = plan.snapshotAt;
             evidence.insert(QStringLiteral("rpo"), t.rpoText(profile));
         }

@@ -1,7 +1,7 @@
 // The Gemini client against the drill's simulated Gemini, which answers with Google's own error
 // bodies: for every class, the class found, the number of tries and the waits between them; the
 // failover to the backup endpoint; the embedding-dimension check; switching the service's
-// ConfigMap (refereed by the real kubectl). The tests hold ctest's "llm-sim" lock: a fault applies
+// ConfigMap (refereed by the real kubectl). The tests hold ctest's "drill-b" lock: a fault applies
 // to the whole simulator.
 #include "kubectl.h"
 #include "llmsandbox.h"
@@ -193,6 +193,17 @@ TEST_F(LlmTest, UntrustedCertificateIsTlsAndNotRetried)
     const GeminiClient c(endpoint, LlmSandbox::drillKey(), RetryPolicy(m_profile.llm, 5), 5000);
     const GeminiResult r = c.listModels(CancelToken());
     EXPECT_EQ(r.failure.cls, Class::Tls) << qPrintable(r.failure.message);
+    EXPECT_EQ(r.tries, 1);
+}
+
+TEST_F(LlmTest, AMissingCaFileIsSaidAsSuchNotAsAHandshakeFailure)
+{
+    LlmEndpoint endpoint = LlmSandbox::endpoint(m_profile, kPrimary);
+    endpoint.caFile = m_tmp->path() + QStringLiteral("/no-such-ca.crt");
+    const GeminiClient c(endpoint, LlmSandbox::drillKey(), RetryPolicy(m_profile.llm, 5), 5000);
+    const GeminiResult r = c.listModels(CancelToken());
+    EXPECT_EQ(r.failure.cls, Class::Tls) << qPrintable(r.failure.message);
+    EXPECT_TRUE(r.failure.message.contains(endpoint.caFile)) << qPrintable(r.failure.message);
     EXPECT_EQ(r.tries, 1);
 }
 

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 
 #include <gtest/gtest.h>
@@ -156,11 +157,20 @@ TEST(RestoreTest, WithoutTheDatabaseNamedNothingHappens)
     EXPECT_EQ(s.specReplicas(s.deployments().constFirst()), RestoreScenario::kNormal);
 }
 
-TEST(RestoreTest, ALostDatabaseIsRestoredUnderItsName)
+// Runbook 4.1's own scenario, worked as an incident: the restore takes the incident's disruption
+// start, records what it brought back, and the checklist compares the live data with it.
+TEST(RestoreTest, ALostDatabaseIsRestoredUnderItsNameAndTheIncidentRecordsIt)
 {
     RestoreScenario s;
     ASSERT_TRUE(s.setUp());
     const DatabaseSnapshot backedUp = s.snapshot();
+    const CliRun opened = s.ragdr({QStringLiteral("incident"),
+                                   QStringLiteral("open"),
+                                   QStringLiteral("--title"),
+                                   QStringLiteral("rag database lost"),
+                                   QStringLiteral("--severity"),
+                                   QStringLiteral("SEV1")});
+    ASSERT_EQ(opened.exitCode, 0) << qPrintable(joined(opened));
     ASSERT_TRUE(s.execute(QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(s.name()),
                           QStringLiteral("postgres")));
     const CliRun restored = s.ragdr({QStringLiteral("restore"),
@@ -171,6 +181,54 @@ TEST(RestoreTest, ALostDatabaseIsRestoredUnderItsName)
     EXPECT_EQ(s.snapshot(), backedUp);
     EXPECT_EQ(s.databases(), QStringList{s.name()})
         << "nothing to keep: there was no live database";
+
+    // The restore measured itself from the incident's disruption start (none was given), and the
+    // incident knows what was restored: its RPO is the disruption start minus the snapshot.
+    auto journal = core::Journal::readAll(s.dataDir() + QStringLiteral("/journal.jsonl"));
+    ASSERT_TRUE(journal.has_value());
+    QJsonObject passed;
+    for (const QJsonObject &line : *journal) {
+        if (line.value(QStringLiteral("type")).toString()
+            == QLatin1String("recovery.post_checks_passed"))
+            passed = line;
+    }
+    EXPECT_FALSE(passed.value(QStringLiteral("disrupted_at")).toString().isEmpty())
+        << QJsonDocument(passed).toJson().constData();
+    const CliRun status = s.ragdr({QStringLiteral("incident"), QStringLiteral("--json")});
+    ASSERT_EQ(status.exitCode, 0) << qPrintable(joined(status));
+    const QJsonObject recovery = status.json().value(QStringLiteral("recovery")).toObject();
+    EXPECT_EQ(recovery.value(QStringLiteral("restored_backup")).toString(),
+              passed.value(QStringLiteral("backup")).toString())
+        << qPrintable(status.out);
+    EXPECT_EQ(recovery.value(QStringLiteral("rpo_seconds")).toInteger(-1),
+              passed.value(QStringLiteral("rpo_secs")).toInteger(-2))
+        << qPrintable(status.out);
+
+    auto check = [&] {
+        const CliRun run = s.ragdr({QStringLiteral("checklist"),
+                                    QStringLiteral("run"),
+                                    QStringLiteral("restored-data"),
+                                    QStringLiteral("--json")});
+        const QJsonObject item = run.json()
+                                     .value(QStringLiteral("evidence"))
+                                     .toObject()
+                                     .value(QStringLiteral("items"))
+                                     .toArray()
+                                     .first()
+                                     .toObject();
+        return std::pair<QString, QString>{item.value(QStringLiteral("state")).toString(),
+                                           item.value(QStringLiteral("summary")).toString()
+                                               + QLatin1Char('\n') + joined(run)};
+    };
+    auto [state, text] = check();
+    EXPECT_EQ(state, QStringLiteral("passed")) << qPrintable(text);
+    EXPECT_TRUE(text.contains(QStringLiteral("holds every row"))) << qPrintable(text);
+    // Rows the apps write after the restore are no loss; a row lost since is.
+    ASSERT_TRUE(s.execute(QStringLiteral(
+        "DELETE FROM embeddings WHERE chunk_id = (SELECT min(chunk_id) FROM embeddings)")));
+    std::tie(state, text) = check();
+    EXPECT_EQ(state, QStringLiteral("failed")) << qPrintable(text);
+    EXPECT_TRUE(text.contains(QStringLiteral("public.embeddings"))) << qPrintable(text);
 }
 
 TEST(RestoreTest, ARunbookDumpWithoutManifestIsRestoredAndSaysWhatItCouldNotCheck)

@@ -8,7 +8,7 @@
 
 namespace ragdr::test {
 
-// The shared sandbox's simulated Gemini for the LLM tests (which hold ctest's "llm-sim" lock, since
+// The shared sandbox's simulated Gemini for the LLM tests (which hold ctest's "drill-b" lock, since
 // faults apply to the whole simulator): its control, the drill's key, and profiles whose
 // endpoints read that key from the sandbox's 0600 file (or from the keychain, when asked).
 class LlmSandbox final

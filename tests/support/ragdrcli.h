@@ -13,7 +13,8 @@ struct CliRun
     QJsonObject json() const;
 };
 
-// The ragdr command line as a user runs it: the binary built beside the test's own.
-CliRun runRagdr(const QStringList &args);
+// The ragdr command line as a user runs it: the binary built beside the test's own, with input
+// on its stdin (a session key).
+CliRun runRagdr(const QStringList &args, const QByteArray &input = {});
 
 } // namespace ragdr::test

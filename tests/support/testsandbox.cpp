@@ -121,6 +121,11 @@ QString TestSandbox::writeIsolatedProfile(const QString &dir,
                  QStringLiteral("{file: %1/secrets/").arg(sandbox));
     text.replace(QStringLiteral("kubeconfig: kubeconfig"),
                  QStringLiteral("kubeconfig: %1/kubeconfig").arg(sandbox));
+    // The RAG API's, the webhook's and Gemini's CA (ca: and ca_file:) stays the sandbox's.
+    text.replace(QStringLiteral("ca: kube/ca.crt"),
+                 QStringLiteral("ca: %1/kube/ca.crt").arg(sandbox));
+    text.replace(QStringLiteral("ca_file: kube/ca.crt"),
+                 QStringLiteral("ca_file: %1/kube/ca.crt").arg(sandbox));
     text.replace(QStringLiteral("data_dir: data"), QStringLiteral("data_dir: %1/data").arg(dir));
     text.replace(QStringLiteral("      name: rag\n"),
                  QStringLiteral("      name: %1\n").arg(database));

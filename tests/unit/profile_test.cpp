@@ -272,3 +272,77 @@ TEST(Profile, ValuesToolsWouldReadAsOptionsOrConnectionStringsAreRejected)
         errorOf(minimal("    verify_database: {host: v, name: \"-x\", user: u}\n"))
             .contains(QStringLiteral("regions[0].verify_database.name: \"-x\" starts with")));
 }
+
+TEST(Profile, RunbookProfileCarriesThePostRecoveryChecklist)
+{
+    auto p = ProfileLoader::loadFile(
+        QStringLiteral(RAGDR_SOURCE_DIR "/resources/profiles/rag-prod.yaml"));
+    ASSERT_TRUE(p.has_value()) << qPrintable(p.error().message);
+    QStringList checks;
+    for (const ChecklistItem &item : p->checklist)
+        checks.append(item.check);
+    // Runbook §5: /status and /metrics, sample RAG queries, notify, root cause.
+    for (const char *check : {"api-status",
+                              "api-metrics",
+                              "golden-queries",
+                              "pods-ready",
+                              "backup-verified",
+                              "config-exported",
+                              "restored-data",
+                              "llm"})
+        EXPECT_TRUE(checks.contains(QLatin1String(check))) << check;
+    EXPECT_EQ(p->checklistItem(QStringLiteral("root-cause"))->gate, QStringLiteral("typed-confirm"));
+    EXPECT_EQ(p->health.endpoints.size(), p->regions.size());
+    EXPECT_FALSE(p->health.goldenQueries.isEmpty());
+    EXPECT_EQ(p->incident.severity(QStringLiteral("SEV1"))->updateEverySecs, 30 * 60);
+    ASSERT_EQ(p->incident.webhooks.size(), 1);
+    EXPECT_EQ(p->incident.webhooks.first().url.source, SecretRef::Source::Keychain);
+}
+
+TEST(Profile, HealthIncidentAndChecklistSectionsAreStrict)
+{
+    const QByteArray endpoints
+        = "health:\n"
+          "  endpoints: [{region: eu, url: \"https://api.example.com/v1\", ca: ca.pem}]\n"
+          "  golden_queries:\n"
+          "    top_k: 3\n"
+          "    min_overlap: 0.5\n"
+          "    queries: [{id: q, query: billing, expect: [\"7\", \"9\"]}]\n";
+    auto p = ProfileLoader::loadText(
+        minimal({},
+                endpoints
+                    + "checklist:\n  - {id: s, title: S, check: api-status, phase: Service}\n"),
+        kPath);
+    ASSERT_TRUE(p.has_value()) << qPrintable(p.error().message);
+    EXPECT_EQ(p->health.endpoints.first().ca, QStringLiteral("/etc/ragdr/ca.pem"));
+    EXPECT_EQ(p->health.topK, 3);
+    EXPECT_DOUBLE_EQ(p->health.minOverlap, 0.5);
+    EXPECT_EQ(p->health.goldenQueries.first().expect,
+              (QStringList{QStringLiteral("7"), QStringLiteral("9")}));
+    EXPECT_TRUE(p->checklist.first().required);
+    EXPECT_EQ(p->checklist.first().phase, QStringLiteral("Service"));
+
+    QString e = errorOf(minimal({}, "checklist:\n  - {id: s, title: S, check: api-stats}\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral(":18:")) || e.contains(QStringLiteral("api-stats")))
+        << qPrintable(e);
+    EXPECT_TRUE(e.contains(QStringLiteral("no check is called \"api-stats\""))) << qPrintable(e);
+    EXPECT_TRUE(e.contains(QStringLiteral("golden-queries")))
+        << "the known checks are listed: " << qPrintable(e);
+    e = errorOf(minimal({}, "checklist:\n  - {id: s, title: S, check: golden-queries}\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("needs health.endpoints"))) << qPrintable(e);
+    e = errorOf(minimal({}, "health:\n  endpoints: [{region: mars, url: \"https://x\"}]\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("no region is called \"mars\""))) << qPrintable(e);
+    e = errorOf(minimal({}, "health:\n  endpoints: [{region: eu, url: \"ftp://x\"}]\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("http(s) URL"))) << qPrintable(e);
+    e = errorOf(minimal({}, "health:\n  max_error_ratio: 5\n  endpoints: []\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("fraction"))) << qPrintable(e);
+    e = errorOf(
+        minimal({}, "incident:\n  webhooks: [{name: w, url: \"https://hooks.slack.com/T/B/X\"}]\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("webhooks[0].url")))
+        << "a webhook URL is a secret: " << qPrintable(e);
+    e = errorOf(minimal({}, "incident:\n  severities: [{name: P1, update_every: soon}]\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("duration"))) << qPrintable(e);
+    e = errorOf(minimal({}, "checklist:\n  - {id: s, title: S}\n  - {id: s, title: T}\n"));
+    EXPECT_TRUE(e.contains(QStringLiteral("listed twice"))) << qPrintable(e);
+    EXPECT_TRUE(e.startsWith(kPath + QStringLiteral(":"))) << qPrintable(e);
+}

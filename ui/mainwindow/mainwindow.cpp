@@ -3,13 +3,15 @@
 #include "../common/paneltitle.h"
 
 #include "../backups/backupspanel.h"
+#include "../checklist/checklistpanel.h"
 #include "../cluster/clusterpanel.h"
 #include "../common/operationbar.h"
 #include "../common/palette.h"
-#include "../common/placeholderpanel.h"
 #include "../common/winddowndialog.h"
 #include "../llm/llmpanel.h"
 #include "../restore/restorepanel.h"
+#include "../timeline/incidentfeed.h"
+#include "../timeline/timelinepanel.h"
 
 #include "core/ops/winddown.h"
 #include "core/ops/workspace.h"
@@ -145,6 +147,10 @@ void MainWindow::dropWorkspace()
     m_backups = nullptr;
     m_cluster = nullptr;
     m_restore = nullptr;
+    m_checklist = nullptr;
+    m_timeline = nullptr;
+    delete m_incidentFeed;
+    m_incidentFeed = nullptr;
     m_workspace.reset();
 }
 
@@ -318,6 +324,9 @@ void MainWindow::buildPanels()
 
     m_backups = new BackupsPanel(m_workspace.get(), m_stack);
     m_cluster = new ClusterPanel(m_workspace.get(), m_stack);
+    m_incidentFeed = new IncidentFeed(m_workspace.get(), this);
+    m_checklist = new ChecklistPanel(m_workspace.get(), m_incidentFeed, m_stack);
+    m_timeline = new TimelinePanel(m_workspace.get(), m_incidentFeed, m_stack);
     const struct
     {
         QString name;
@@ -327,14 +336,8 @@ void MainWindow::buildPanels()
         {tr("Restore"), m_restore = new RestorePanel(m_workspace.get(), m_stack)},
         {tr("Cluster"), m_cluster},
         {tr("LLM"), new LlmPanel(m_workspace.get(), m_stack)},
-        {tr("Checklist"),
-         new PlaceholderPanel(tr("Checklist"),
-                              tr("The post-recovery checklist with evidence."),
-                              m_stack)},
-        {tr("Timeline"),
-         new PlaceholderPanel(tr("Timeline"),
-                              tr("The incident journal and stakeholder reports."),
-                              m_stack)},
+        {tr("Checklist"), m_checklist},
+        {tr("Timeline"), m_timeline},
     };
     for (const auto &p : panels) {
         m_nav->addItem(p.name);
@@ -371,6 +374,7 @@ void MainWindow::onRegionChanged()
         return;
     const QString region = m_regions->currentData().toString();
     m_backups->setRegions(region.isEmpty() ? QStringList() : QStringList{region});
+    m_checklist->setRegion(region);
     if (!region.isEmpty()) {
         m_cluster->showRegion(region);
         m_restore->setRegion(region);

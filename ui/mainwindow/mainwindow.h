@@ -19,9 +19,12 @@ class Workspace;
 namespace ragdr::ui {
 
 class BackupsPanel;
+class ChecklistPanel;
 class ClusterPanel;
+class IncidentFeed;
 class OperationBar;
 class RestorePanel;
+class TimelinePanel;
 
 // One window for the incident: a panel per job (Backups, Restore, Cluster, LLM, Checklist,
 // Timeline), the profile and region in the tool bar and status bar, and whatever runs with its
@@ -46,6 +49,8 @@ public:
     BackupsPanel *backupsPanel() const { return m_backups; }
     ClusterPanel *clusterPanel() const { return m_cluster; }
     RestorePanel *restorePanel() const { return m_restore; }
+    ChecklistPanel *checklistPanel() const { return m_checklist; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -88,6 +93,9 @@ private:
     BackupsPanel *m_backups = nullptr;
     ClusterPanel *m_cluster = nullptr;
     RestorePanel *m_restore = nullptr;
+    IncidentFeed *m_incidentFeed = nullptr;
+    ChecklistPanel *m_checklist = nullptr;
+    TimelinePanel *m_timeline = nullptr;
 };
 
 } // namespace ragdr::ui
