@@ -7,11 +7,14 @@
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/restore/restorepanel.h"
 #include "ui/restore/restorewizard.h"
+#include "ui/timeline/incidentfeed.h"
 
 #include "core/restore/restorestore.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -165,6 +168,36 @@ TEST_F(RestoreWizardTest, TheWalkthroughGoesStepByStepToTheEnd)
     screenshot(wizard, QStringLiteral("restore-walkthrough-done.png"));
     EXPECT_EQ(m_s.snapshot(), m_backedUp);
     EXPECT_TRUE(m_s.appsAt(RestoreScenario::kRecovery));
+}
+
+TEST_F(RestoreWizardTest, WithAnIncidentOpenTheDisruptionStartIsTheIncidents)
+{
+    const CliRun opened = m_s.ragdr({QStringLiteral("incident"),
+                                     QStringLiteral("open"),
+                                     QStringLiteral("--title"),
+                                     QStringLiteral("rag database lost"),
+                                     QStringLiteral("--severity"),
+                                     QStringLiteral("SEV1"),
+                                     QStringLiteral("--started"),
+                                     QStringLiteral("2h")});
+    ASSERT_EQ(opened.exitCode, 0) << qPrintable(opened.err);
+    auto window = openConsole();
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            const auto view = window->incidentFeed()->view();
+            return view && view->incident && view->incident->isOpen();
+        },
+        30s));
+    const QDateTime started = window->incidentFeed()->view()->incident->disruptionStart;
+    ui::RestoreWizard *wizard = window->restorePanel()->openWizard(m_s.region(),
+                                                                   QStringLiteral("latest"));
+    EXPECT_TRUE(child<QCheckBox>(wizard, "disruptionKnown")->isChecked());
+    EXPECT_TRUE(
+        child<QCheckBox>(wizard, "disruptionKnown")->text().contains(QStringLiteral("incident")));
+    // Minutes are what the field shows: the incident's start, two hours ago, not "now".
+    const QDateTime shown = child<QDateTimeEdit>(wizard, "disruptedAt")->dateTime();
+    EXPECT_LE(std::abs(shown.secsTo(started)), 60) << qPrintable(shown.toString(Qt::ISODate));
+    EXPECT_GE(shown.secsTo(QDateTime::currentDateTimeUtc()), 2 * 3600 - 120);
 }
 
 TEST_F(RestoreWizardTest, AConsoleClosedMidRestoreLeavesItRunningAndTheNextOneAttaches)

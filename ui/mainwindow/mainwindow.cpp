@@ -333,7 +333,7 @@ void MainWindow::buildPanels()
         QWidget *widget;
     } panels[] = {
         {tr("Backups"), m_backups},
-        {tr("Restore"), m_restore = new RestorePanel(m_workspace.get(), m_stack)},
+        {tr("Restore"), m_restore = new RestorePanel(m_workspace.get(), m_incidentFeed, m_stack)},
         {tr("Cluster"), m_cluster},
         {tr("LLM"), new LlmPanel(m_workspace.get(), m_stack)},
         {tr("Checklist"), m_checklist},

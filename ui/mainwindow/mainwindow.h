@@ -51,6 +51,7 @@ public:
     RestorePanel *restorePanel() const { return m_restore; }
     ChecklistPanel *checklistPanel() const { return m_checklist; }
     TimelinePanel *timelinePanel() const { return m_timeline; }
+    IncidentFeed *incidentFeed() const { return m_incidentFeed; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;

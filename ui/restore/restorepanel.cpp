@@ -6,6 +6,7 @@
 
 #include "../common/palette.h"
 #include "../common/paneltitle.h"
+#include "../timeline/incidentfeed.h"
 
 #include "core/ops/workspace.h"
 #include "core/restore/restoreoperations.h"
@@ -39,9 +40,10 @@ QTableView *table(QAbstractItemModel *model, const QString &name, QWidget *paren
 
 } // namespace
 
-RestorePanel::RestorePanel(core::Workspace *workspace, QWidget *parent)
+RestorePanel::RestorePanel(core::Workspace *workspace, IncidentFeed *incidents, QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
+    , m_incidents(incidents)
     , m_watcher(new core::RestoreWatcher(workspace->dataDir(), QString(), this))
     , m_currentLabel(new QLabel(tr("No restore is running."), this))
     , m_steps(new RestoreStepModel(this))
@@ -156,6 +158,11 @@ RestoreWizard *RestorePanel::openWizard(const QString &region, const QString &ba
         m_wizard->close();
     auto *w = new RestoreWizard(m_workspace, region.isEmpty() ? m_region : region, backupKey, this);
     m_wizard = w;
+    if (const auto view = m_incidents ? m_incidents->view() : nullptr;
+        view && view->incident && view->incident->isOpen()) {
+        const core::Incident &i = *view->incident;
+        w->useIncidentStart(i.disruptionStart.isValid() ? i.disruptionStart : i.declaredAt);
+    }
     connect(w, &QObject::destroyed, this, [this] { refresh(); });
     w->show();
     return w;

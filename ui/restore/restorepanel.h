@@ -21,6 +21,7 @@ struct OperationResult;
 
 namespace ragdr::ui {
 
+class IncidentFeed;
 class KeptDatabaseModel;
 class RestoreHistoryModel;
 class RestoreStepModel;
@@ -34,7 +35,8 @@ class RestorePanel final : public QWidget
     Q_DISABLE_COPY_MOVE(RestorePanel)
 
 public:
-    explicit RestorePanel(core::Workspace *workspace, QWidget *parent = nullptr);
+    // incidents (may be null): the open incident's disruption start for the walkthrough.
+    RestorePanel(core::Workspace *workspace, IncidentFeed *incidents, QWidget *parent = nullptr);
 
     // Opens the walkthrough on a backup of a region ("latest": the newest verified).
     RestoreWizard *openWizard(const QString &region, const QString &backupKey);
@@ -49,6 +51,7 @@ private:
     void run(core::Operation *operation);
 
     core::Workspace *m_workspace;
+    IncidentFeed *m_incidents;
     QString m_region;
     core::RestoreWatcher *m_watcher;
     std::optional<core::RestoreState> m_current;

@@ -339,6 +339,13 @@ const core::BackupEntry *RestoreWizard::chosenBackup() const
     return nullptr;
 }
 
+void RestoreWizard::useIncidentStart(const QDateTime &start)
+{
+    m_disruptionKnown->setText(tr("The disruption started at (UTC, the incident's):"));
+    m_disruptionKnown->setChecked(true);
+    m_disruptedAt->setDateTime(start.toUTC());
+}
+
 void RestoreWizard::updatePlan()
 {
     m_disruptedAt->setEnabled(m_disruptionKnown->isChecked());

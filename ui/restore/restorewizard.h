@@ -48,6 +48,8 @@ public:
                   QWidget *parent = nullptr);
     // Follows a restore that runs already (started here, by another console or by the CLI).
     void attach(const QString &restoreId);
+    // The open incident's disruption start, in place of "now", measures the RPO and the RTO.
+    void useIncidentStart(const QDateTime &start);
     QString restoreId() const;
 
 private:
