@@ -2,6 +2,7 @@
 // "drill"). The sandbox's simulated RAG API is shared, and faulted by other tests: these hold
 // their lock, "drill-b".
 #include "lagprobe.h"
+#include "screenshot.h"
 #include "testdatabase.h"
 #include "testsandbox.h"
 #include "wait.h"
@@ -148,6 +149,8 @@ TEST_F(IncidentPanels, RunAllChecksShowsEachItemsStateAndEvidenceWithoutStalling
         << qPrintable(progress->text());
     EXPECT_GT(probe.ticks(), 20);
     EXPECT_LT(probe.worstLagMs(), 100) << "the GUI thread stalled while the checks ran";
+    m_tree->expand(m_checklist->model()->indexOf(QStringLiteral("backup-verified")));
+    screenshot(&m_window, QStringLiteral("checklist.png"), QSize(1350, 860));
 }
 
 TEST_F(IncidentPanels, AManualStepIsDoneOnlyWithItsConfirmationAndASkipKeepsItsReason)
@@ -239,6 +242,7 @@ TEST_F(IncidentPanels, TheTimelineOpensAnIncidentTakesNotesExportsAndNoticesATam
     EXPECT_EQ(table->model()->index(0, ui::TimelineModel::What).data().toString(),
               QStringLiteral("rag-api pods restarted by hand"));
     kinds->setCurrentIndex(0);
+    screenshot(&m_window, QStringLiteral("timeline.png"), QSize(1350, 860));
 
     const QString pdf = m_dir->path() + QStringLiteral("/postmortem.pdf");
     m_timeline->exportReport(core::Report::Kind::Postmortem, QStringLiteral("pdf"), pdf);

@@ -1,6 +1,7 @@
 // The restore walkthrough driven as a person would, against the drill: the wizard to the end, and
 // a console closed mid-restore whose restore goes on and a new console attaches to.
 #include "restorescenario.h"
+#include "screenshot.h"
 #include "wait.h"
 
 #include "ui/backups/backupspanel.h"
@@ -32,14 +33,6 @@ using namespace ragdr::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// RAGDR_SCREENSHOTS=DIR saves what the walkthrough looks like (the README's picture).
-void screenshot(QWidget *w, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("RAGDR_SCREENSHOTS");
-    if (!dir.isEmpty())
-        w->grab().save(QDir(dir).filePath(name));
-}
 
 template<typename T>
 T *child(QObject *parent, const char *name)
