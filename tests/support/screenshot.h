@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QWidget>
 
@@ -14,6 +15,7 @@ inline void screenshot(QWidget *w, const QString &name, const QSize &size = {})
         return;
     if (size.isValid())
         w->resize(size);
+    QCoreApplication::processEvents(); // the layout a text just set asks for
     w->grab().save(QDir(dir).filePath(name));
 }
 

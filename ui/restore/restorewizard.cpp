@@ -162,7 +162,13 @@ RestoreWizard::RestoreWizard(core::Workspace *workspace,
     m_stepTable->horizontalHeader()->setStretchLastSection(true);
     m_stepTable->setColumnWidth(RestoreStepModel::Step, 140);
     m_stepTable->setColumnWidth(RestoreStepModel::Status, 170);
-    m_stepTable->setMaximumHeight(230);
+    // Every step in sight at once, without a scroll bar: the plan has six at the most.
+    const int rows = int(std::max(core::RestorePlan::restoreStepIds().size(),
+                                  core::RestorePlan::rollbackStepIds().size()));
+    m_stepTable->setFixedHeight(m_stepTable->horizontalHeader()->sizeHint().height()
+                                + rows * m_stepTable->verticalHeader()->defaultSectionSize()
+                                + 2 * m_stepTable->frameWidth());
+    m_stepTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_stepHelp = new QLabel(run);
     m_stepHelp->setObjectName(QStringLiteral("stepHelp"));
     m_stepHelp->setWordWrap(true);
@@ -464,9 +470,11 @@ void RestoreWizard::onState(const core::RestoreState &state, bool alive)
     const bool waiting = state.waiting.startsWith(QLatin1String("continue:"));
     const QString nextStep = waiting ? state.waiting.mid(9) : QString();
     m_progress->setValue(int(std::clamp(state.fraction, 0.0, 1.0) * 1000));
+    // Once the restore is over its last progress line is stale: the result below says it all.
     m_detail->setText(
-        waiting ? tr("Ready to start: %1. Read what it does below, then start it.")
-                      .arg(state.stepById(nextStep) ? state.stepById(nextStep)->title : nextStep)
+        state.isFinished() ? QString()
+        : waiting          ? tr("Ready to start: %1. Read what it does below, then start it.")
+                        .arg(state.stepById(nextStep) ? state.stepById(nextStep)->title : nextStep)
         : state.waiting.startsWith(QLatin1String("apps-stopped")) ? state.waiting.mid(14)
                                                                   : state.detail);
     const QDateTime end = state.isFinished() ? state.finishedAt : QDateTime::currentDateTimeUtc();
