@@ -239,4 +239,6 @@ TEST_F(RestoreWizardTest, AConsoleClosedMidRestoreLeavesItRunningAndTheNextOneAt
     EXPECT_TRUE(waitUntil([&] { return label->text().contains(QStringLiteral("done")); }, 10s))
         << qPrintable(label->text());
     EXPECT_EQ(m_s.snapshot(), m_backedUp);
+    attached->close();
+    screenshot(second.get(), QStringLiteral("restore-panel.png"), QSize(1350, 860));
 }

@@ -63,9 +63,7 @@ RestorePanel::RestorePanel(core::Workspace *workspace, IncidentFeed *incidents, 
     m_currentLabel->setObjectName(QStringLiteral("currentRestoreLabel"));
     m_currentLabel->setWordWrap(true);
     m_stepTable = table(m_steps, QStringLiteral("currentStepTable"), this);
-    m_stepTable->setMaximumHeight(200);
-    m_stepTable->setColumnWidth(RestoreStepModel::Step, 140);
-    m_stepTable->setColumnWidth(RestoreStepModel::Status, 170);
+    m_steps->showIn(m_stepTable);
     m_progress->setObjectName(QStringLiteral("currentRestoreProgress"));
     m_progress->setRange(0, 1000);
     m_restoreButton->setObjectName(QStringLiteral("restoreButton"));
@@ -87,6 +85,9 @@ RestorePanel::RestorePanel(core::Workspace *workspace, IncidentFeed *incidents, 
     m_keptTable->setColumnWidth(KeptDatabaseModel::Since, 150);
     for (int c = 0; c < RestoreHistoryModel::ColumnCount; ++c)
         historyTable->setColumnWidth(c, 150);
+    // A backup's name is its date and more: never cut.
+    historyTable->horizontalHeader()->setSectionResizeMode(RestoreHistoryModel::Backup,
+                                                           QHeaderView::ResizeToContents);
 
     auto *currentButtons = new QHBoxLayout;
     for (QPushButton *b : {m_restoreButton, m_openButton, m_cancelButton, m_cleanupButton})

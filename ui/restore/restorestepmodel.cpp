@@ -3,6 +3,10 @@
 #include "../common/palette.h"
 
 #include "core/base/duration.h"
+#include "core/restore/restoreplan.h"
+
+#include <QHeaderView>
+#include <QTableView>
 
 namespace ragdr::ui {
 
@@ -97,6 +101,21 @@ QVariant RestoreStepModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Detail");
     }
     return {};
+}
+
+void RestoreStepModel::showIn(QTableView *view)
+{
+    view->setModel(this);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setColumnWidth(Step, 140);
+    view->setColumnWidth(Status, 170);
+    const int rows = int(std::max(core::RestorePlan::restoreStepIds().size(),
+                                  core::RestorePlan::rollbackStepIds().size()));
+    view->setFixedHeight(view->horizontalHeader()->sizeHint().height()
+                         + rows * view->verticalHeader()->defaultSectionSize()
+                         + 2 * view->frameWidth());
+    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 }
 
 } // namespace ragdr::ui

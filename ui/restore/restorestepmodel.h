@@ -4,6 +4,8 @@
 
 #include <QAbstractTableModel>
 
+class QTableView;
+
 namespace ragdr::ui {
 
 // The steps of one restore as its state file says: status, time taken, result. Updated in place
@@ -20,6 +22,10 @@ public:
 
     void setState(const core::RestoreState &state, bool alive);
     const core::StepRecord *step(int row) const;
+
+    // Shows this model in view as the walkthrough and the panel do: every step in sight at once,
+    // without a scroll bar (a plan has six at the most), the columns sized for their words.
+    void showIn(QTableView *view);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

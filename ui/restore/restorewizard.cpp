@@ -155,20 +155,9 @@ RestoreWizard::RestoreWizard(core::Workspace *workspace,
     m_steps = new RestoreStepModel(this);
     m_stepTable = new QTableView(run);
     m_stepTable->setObjectName(QStringLiteral("stepTable"));
-    m_stepTable->setModel(m_steps);
     m_stepTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_stepTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_stepTable->verticalHeader()->hide();
-    m_stepTable->horizontalHeader()->setStretchLastSection(true);
-    m_stepTable->setColumnWidth(RestoreStepModel::Step, 140);
-    m_stepTable->setColumnWidth(RestoreStepModel::Status, 170);
-    // Every step in sight at once, without a scroll bar: the plan has six at the most.
-    const int rows = int(std::max(core::RestorePlan::restoreStepIds().size(),
-                                  core::RestorePlan::rollbackStepIds().size()));
-    m_stepTable->setFixedHeight(m_stepTable->horizontalHeader()->sizeHint().height()
-                                + rows * m_stepTable->verticalHeader()->defaultSectionSize()
-                                + 2 * m_stepTable->frameWidth());
-    m_stepTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_steps->showIn(m_stepTable);
     m_stepHelp = new QLabel(run);
     m_stepHelp->setObjectName(QStringLiteral("stepHelp"));
     m_stepHelp->setWordWrap(true);
