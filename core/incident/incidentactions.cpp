@@ -185,6 +185,20 @@ Status IncidentActions::recordRestore(Journal &journal, const RestoredBackup &re
     return journal.append(record);
 }
 
+Status IncidentActions::recordRollback(Journal &journal,
+                                       const QString &region,
+                                       const QString &database)
+{
+    JournalRecord record;
+    record.type = QStringLiteral("incident.rolledback");
+    record.source = QStringLiteral("operation");
+    record.fields = {{QStringLiteral("region"), region}, {QStringLiteral("database"), database}};
+    record.text = QStringLiteral("rolled %1 in %2 back to what it held before the restore: no "
+                                 "restored backup is live")
+                      .arg(database, region);
+    return journal.append(record);
+}
+
 Status IncidentActions::recordPostChecksPassed(Journal &journal,
                                                const QDateTime &at,
                                                const QString &summary)

@@ -40,6 +40,9 @@ public:
     // minus snapshotAt), and when its own post-checks passed. Both are journalled into the open
     // incident; with none open they are journalled on their own.
     static Status recordRestore(Journal &journal, const RestoredBackup &restored);
+    // A rollback put back the database from before the restore: the restored backup is no longer
+    // what is live, and the incident's RPO no longer measures it.
+    static Status recordRollback(Journal &journal, const QString &region, const QString &database);
     static Status recordPostChecksPassed(Journal &journal,
                                          const QDateTime &at,
                                          const QString &summary);

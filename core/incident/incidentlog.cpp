@@ -51,6 +51,10 @@ IncidentLog IncidentLog::from(QList<JournalEntry> entries)
             if (!r.restoredAt.isValid())
                 r.restoredAt = e.at;
             i->restored = r;
+        } else if (e.type == QLatin1String("incident.rolledback")) {
+            if (i->restored
+                && i->restored->region == e.raw.value(QLatin1String("region")).toString())
+                i->restored.reset();
         } else if (e.type == QLatin1String("incident.postchecks")) {
             i->postChecksPassedAt = fromIsoUtc(e.raw.value(QLatin1String("passed_at")));
             if (!i->postChecksPassedAt.isValid())

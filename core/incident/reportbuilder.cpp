@@ -30,6 +30,7 @@ QString actionOf(const JournalEntry &e)
     if (e.type == QLatin1String("operation.finished") || e.type == QLatin1String("decision")
         || e.type == QLatin1String("note") || e.type == QLatin1String("incident.restored")
         || e.type == QLatin1String("incident.postchecks")
+        || e.type == QLatin1String("incident.rolledback")
         || e.type == QLatin1String("incident.updated"))
         return QStringLiteral("%1 %2").arg(e.at.toUTC().toString(QStringLiteral("HH:mm")), e.text);
     return {};

@@ -1123,7 +1123,11 @@ Status RestoreJob::postChecks(const Progress &progress)
                         {QStringLiteral("backup"), s.backupId},
                         {QStringLiteral("database"), m_region.database.name}});
         // The incident's record: what data is live now (its RPO) and when the restore was done.
-        if (!m_rollback) {
+        if (m_rollback) {
+            (void) IncidentActions::recordRollback(*m_journal,
+                                                   m_region.name,
+                                                   m_region.database.name);
+        } else {
             (void) IncidentActions::recordRestore(*m_journal,
                                                   {s.backupId,
                                                    m_region.name,

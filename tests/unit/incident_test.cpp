@@ -125,6 +125,41 @@ TEST(Incident, OpenUpdateCloseIsReplayedFromTheJournal)
     EXPECT_FALSE(after->has_value());
 }
 
+TEST(Incident, ARollbackTakesTheRestoredBackupOutOfTheRpo)
+{
+    QTemporaryDir dir;
+    Journal journal(dir.filePath(QStringLiteral("journal.jsonl")));
+    const Profile p = profile();
+    IncidentDraft draft;
+    draft.title = QStringLiteral("a restore rolled back");
+    draft.severity = QStringLiteral("SEV1");
+    auto id = IncidentActions::open(journal, p, draft);
+    ASSERT_TRUE(id.has_value()) << qPrintable(id.error().message);
+    const QDateTime snapshot = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    for (const char *region : {"eu", "us"}) {
+        ASSERT_TRUE(IncidentActions::recordRestore(journal,
+                                                   {QStringLiteral("rag_backup_2026-01-22"),
+                                                    QLatin1String(region),
+                                                    snapshot,
+                                                    {}})
+                        .has_value());
+    }
+    // The other region's rollback leaves the restore of "us" (the last one recorded) standing.
+    ASSERT_TRUE(IncidentActions::recordRollback(journal, QStringLiteral("eu"), QStringLiteral("rag"))
+                    .has_value());
+    auto log = IncidentLog::read(journal.path());
+    ASSERT_TRUE(log.has_value());
+    ASSERT_TRUE(log->find(*id)->restored.has_value());
+    ASSERT_TRUE(IncidentActions::recordRollback(journal, QStringLiteral("us"), QStringLiteral("rag"))
+                    .has_value());
+    log = IncidentLog::read(journal.path());
+    ASSERT_TRUE(log.has_value());
+    EXPECT_FALSE(log->find(*id)->restored.has_value());
+    EXPECT_TRUE(RecoveryMetrics::measure(p, *log->find(*id), log->checklist(p, *id))
+                    .rpoText()
+                    .contains(QStringLiteral("no restore recorded")));
+}
+
 TEST(Incident, OneIncidentAtATimeEvenFromTwoProcesses)
 {
     QTemporaryDir dir;
