@@ -61,15 +61,21 @@ QList<ChildRecorder::Seen> ChildRecorder::seen() const
 void ChildRecorder::scan()
 {
     const qint64 self = ::getpid();
+    // Only a process not seen before has its stat read: a scan then costs little more than
+    // listing /proc, and comes round often enough to see a child that lives 20 ms on a loaded
+    // machine (reading every process's stat each time made the recorder miss such children).
     QHash<qint64, qint64> parents;
     const QStringList entries
         = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
         bool ok = false;
         const qint64 pid = entry.toLongLong(&ok);
-        if (ok)
-            parents.insert(pid, parentOf(pid));
+        if (!ok)
+            continue;
+        const auto known = m_parents.constFind(pid);
+        parents.insert(pid, known != m_parents.cend() ? *known : parentOf(pid));
     }
+    m_parents = parents;
     for (auto it = parents.cbegin(); it != parents.cend(); ++it) {
         qint64 p = it.value();
         bool descendant = false;

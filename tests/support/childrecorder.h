@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMutex>
 
@@ -34,6 +35,7 @@ private:
     void scan();
 
     std::atomic_bool m_stop{false};
+    QHash<qint64, qint64> m_parents; // pid -> parent, as first read (the scan thread's own)
     mutable QMutex m_mutex;
     QList<Seen> m_seen;
     std::thread m_thread;
