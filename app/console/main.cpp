@@ -108,7 +108,7 @@ int main(int argc, char **argv)
               ? parser.value(options.profile)
               : QSettings().value(QStringLiteral("console/lastProfile")).toString();
     if (!profile.isEmpty())
-        window.openProfile(profile);
+        window.openProfileAfterFirstPaint(profile);
     window.show();
     return app.exec();
 }
