@@ -44,6 +44,8 @@ QStringList KubeCluster::faultNames()
             QStringLiteral("apiserver-errors"),
             QStringLiteral("watch-expire"),
             QStringLiteral("watch-stall"),
+            QStringLiteral("pod-storm"),
+            QStringLiteral("log-flood"),
             QStringLiteral("region-down"),
             QStringLiteral("deny:VERB:RESOURCE[/SUBRESOURCE]")};
 }
@@ -61,6 +63,10 @@ core::Status KubeCluster::inject(const QString &fault)
         m_expireTimer.start();
     } else if (fault == QLatin1String("watch-stall")) {
         m_api->setWatchStall(true);
+    } else if (fault == QLatin1String("pod-storm")) {
+        m_controller->setFault(KubeController::Fault::PodStorm, true);
+    } else if (fault == QLatin1String("log-flood")) {
+        m_controller->setFault(KubeController::Fault::LogFlood, true);
     } else if (fault == QLatin1String("region-down")) {
         // The region's control plane is gone: connections drop, new ones are refused.
         m_http->stop();
@@ -80,6 +86,8 @@ void KubeCluster::heal()
 {
     m_controller->setFault(KubeController::Fault::ApiCrashLoop, false);
     m_controller->setFault(KubeController::Fault::WorkerDown, false);
+    m_controller->setFault(KubeController::Fault::PodStorm, false);
+    m_controller->setFault(KubeController::Fault::LogFlood, false);
     m_api->setErrorShare(0);
     m_api->setDenied({});
     m_api->setWatchStall(false);

@@ -16,6 +16,10 @@ namespace kubetime = core::kubetime;
 
 namespace {
 
+// The storm's steps in a round: kStormMs / 10 = one batch of updates every 200 ms.
+constexpr int kStormSteps = 10;
+const QString kStormAnnotation = QStringLiteral("sandbox.ragdr.io/storm");
+
 PodBehaviour parseBehaviour(const QString &text)
 {
     if (text == QLatin1String("crashloop"))
@@ -66,6 +70,31 @@ Kubelet::Kubelet(KubeStore &store,
     , m_events(events)
 {
     connect(&m_store, &KubeStore::changed, this, &Kubelet::onChanged);
+    m_stormTimer.setInterval(kStormMs / kStormSteps);
+    connect(&m_stormTimer, &QTimer::timeout, this, &Kubelet::stormStep);
+}
+
+void Kubelet::stormStep()
+{
+    // A round updates every pod once, a share each step, so that every pod changes within
+    // kStormMs; the next round starts with the pods there are then.
+    if (m_stormOrder.isEmpty()) {
+        m_stormOrder = m_pods.keys();
+        ++m_stormRound;
+    }
+    const qsizetype share = m_pods.size() / kStormSteps + 1;
+    const QString round = QString::number(m_stormRound);
+    for (qsizetype i = 0; i < share && !m_stormOrder.isEmpty(); ++i) {
+        QJsonObject pod = m_store.get(KubeResource::Pods, m_stormOrder.takeLast());
+        if (pod.isEmpty())
+            continue;
+        QJsonObject meta = pod.value(QLatin1String("metadata")).toObject();
+        QJsonObject annotations = meta.value(QLatin1String("annotations")).toObject();
+        annotations.insert(kStormAnnotation, round);
+        meta.insert(QStringLiteral("annotations"), annotations);
+        pod.insert(QStringLiteral("metadata"), meta);
+        m_store.update(KubeResource::Pods, pod);
+    }
 }
 
 void Kubelet::onChanged(const KubeChange &change)
@@ -159,6 +188,18 @@ void Kubelet::setFault(Fault fault, bool on)
         m_faults.insert(fault);
     else
         m_faults.remove(fault);
+    if (fault == Fault::PodStorm) {
+        m_stormOrder.clear();
+        if (on)
+            m_stormTimer.start();
+        else
+            m_stormTimer.stop();
+        return;
+    }
+    if (fault == Fault::LogFlood) {
+        m_floodFromMs = on ? m_clock.nowMs() : 0;
+        return;
+    }
     const QString role = fault == Fault::ApiCrashLoop ? QStringLiteral("api")
                                                       : QStringLiteral("worker");
     for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
@@ -635,6 +676,8 @@ std::optional<Kubelet::LogTarget> Kubelet::logTarget(const QString &podKey,
             t.waitingReason = c.state == Container::State::Waiting ? c.reason : QString();
             t.current = c.run;
             t.previous = c.previousRun;
+            if (list == &sim.main)
+                t.floodFromMs = m_floodFromMs;
             return t;
         }
     }

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 
 #include <optional>
 
@@ -23,7 +24,10 @@ class Kubelet final : public QObject
     Q_OBJECT
 
 public:
-    enum class Fault { ApiCrashLoop, WorkerDown };
+    // PodStorm: every pod is updated within kStormMs, over and over (a watch storm).
+    // LogFlood: every followed container log gets KubeLogs::kFloodLinesPerSecond more lines.
+    enum class Fault { ApiCrashLoop, WorkerDown, PodStorm, LogFlood };
+    static constexpr int kStormMs = 2000;
 
     // What the log endpoint needs to know about one container of a pod.
     struct LogTarget
@@ -34,6 +38,7 @@ public:
         QString waitingReason; // ContainerCreating, ImagePullBackOff... while it never ran
         ContainerRun current;
         std::optional<ContainerRun> previous;
+        qint64 floodFromMs = 0; // the log flood's start; 0: none
     };
 
     Kubelet(KubeStore &store,
@@ -66,6 +71,7 @@ private:
                       bool status,
                       const QString &reason = {},
                       const QString &message = {});
+    void stormStep();
     QString pickNode();
     QString nextPodIP();
 
@@ -76,6 +82,10 @@ private:
     QSet<Fault> m_faults;
     QHash<QString, PodSim> m_pods;
     QSet<QString> m_active; // pods whose state moves on the next tick
+    QTimer m_stormTimer;
+    QStringList m_stormOrder; // the pods the storm's current round has still to update
+    qint64 m_stormRound = 0;
+    qint64 m_floodFromMs = 0;
     int m_nextNode = 0;
     int m_nextIP = 0;
 };

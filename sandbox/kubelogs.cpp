@@ -130,7 +130,8 @@ QList<LogLine> KubeLogs::lines(const QString &flavourName,
                                const QString &podIP,
                                const ContainerRun &run,
                                qint64 fromMs,
-                               qint64 toMs)
+                               qint64 toMs,
+                               qint64 floodFromMs)
 {
     QList<LogLine> out;
     if (run.startedMs <= 0)
@@ -178,6 +179,21 @@ QList<LogLine> KubeLogs::lines(const QString &flavourName,
         if (ms < fromMs || ms > toMs)
             continue;
         out.append({ms, text(ms, periodicLine(flavourName, podIP, h))});
+    }
+    if (floodFromMs > 0) {
+        // Line n of the flood is written at floodFromMs + n / (lines per ms).
+        constexpr int perMs = kFloodLinesPerSecond / 1000;
+        for (qint64 ms = std::max(fromMs, floodFromMs); ms <= toMs; ++ms) {
+            for (int i = 0; i < perMs; ++i) {
+                const qint64 n = (ms - floodFromMs) * perMs + i;
+                out.append({ms,
+                            text(ms,
+                                 QStringLiteral("INFO flood: request %1 from %2 answered in %3 ms")
+                                     .arg(n)
+                                     .arg(podIP)
+                                     .arg(mix(seed, n) % 400))});
+            }
+        }
     }
     std::stable_sort(out.begin(), out.end(), [](const LogLine &a, const LogLine &b) {
         return a.ms < b.ms;

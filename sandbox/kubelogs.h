@@ -26,13 +26,17 @@ struct LogLine
 class KubeLogs final
 {
 public:
+    // The log-flood fault's lines, on top of the container's own from floodFromMs on.
+    static constexpr int kFloodLinesPerSecond = 20'000;
+
     // The lines of one run written between fromMs and toMs (both inclusive), oldest first.
     static QList<LogLine> lines(const QString &flavour,
                                 const QString &podName,
                                 const QString &podIP,
                                 const ContainerRun &run,
                                 qint64 fromMs,
-                                qint64 toMs);
+                                qint64 toMs,
+                                qint64 floodFromMs = 0);
 };
 
 } // namespace ragdr::sandbox

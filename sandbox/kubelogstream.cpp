@@ -60,7 +60,8 @@ void KubeLogStream::poll()
                                                  target->podIP,
                                                  run,
                                                  m_follow.sentMs + 1,
-                                                 to);
+                                                 to,
+                                                 target->floodFromMs);
     QByteArray data = format(lines, m_follow.timestamps);
     if (m_follow.limitBytes > 0 && m_written + data.size() > m_follow.limitBytes) {
         data.truncate(m_follow.limitBytes - m_written);

@@ -1,5 +1,6 @@
 // ragdr-console: the incident console. See ui/mainwindow/mainwindow.h.
 #include "core/secrets/sessionkeys.h"
+#include "ui/mainwindow/consoleprobe.h"
 #include "ui/mainwindow/mainwindow.h"
 
 #include <QApplication>
@@ -101,12 +102,13 @@ int main(int argc, char **argv)
     }
 
     ragdr::ui::MainWindow window;
+    ragdr::ui::ConsoleProbe::fromEnvironment(&window); // owned by the window; usually none
     const QString profile
         = parser.isSet(options.profile)
               ? parser.value(options.profile)
               : QSettings().value(QStringLiteral("console/lastProfile")).toString();
     if (!profile.isEmpty())
-        window.openProfile(profile);
+        window.openProfileAfterFirstPaint(profile);
     window.show();
     return app.exec();
 }

@@ -30,6 +30,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <optional>
 
 namespace ragdr::core {
 
@@ -528,7 +529,26 @@ private:
                 continue;
             }
             range.set(0.0, QStringLiteral("copying to %1").arg(config.name));
+            // The Kubernetes objects go beside the dump's copy at the same time: each rclone call
+            // costs a start-up (about 0.2 s here), and this one need not wait for the dump's.
+            std::optional<HelperTask<Status>> kubernetesCopy;
+            if (m_kubernetesSaved) {
+                kubernetesCopy.emplace(
+                    [config, from = m_primary.locationOf(kubernetesName), kubernetesName] {
+                        return BackupRepository::create(config)->upload(from,
+                                                                        kubernetesName,
+                                                                        Progress(nullptr,
+                                                                                 CancelToken()));
+                    });
+            }
             auto uploaded = repo->upload(finalPath, m_fileName, range.sub(0.0, 0.7));
+            if (kubernetesCopy) {
+                // Not cancellable, like the re-hash: it ends within moments.
+                if (auto copied = kubernetesCopy->result(CancelToken()); !copied)
+                    m_warnings.append(copied.error().message);
+                else if (!uploaded) // no dump there: its objects alone would only mislead
+                    (void) repo->remove(kubernetesName, CancelToken());
+            }
             if (!uploaded && uploaded.error().kind == Error::Kind::Cancelled) {
                 m_cancelledCopies.append(config.name);
                 rec.detail = QStringLiteral("the copy was cancelled");
@@ -541,13 +561,6 @@ private:
                 rec.setHashed(repo->sha256(m_fileName, Progress(nullptr, CancelToken())),
                               m_manifest.sha256,
                               m_manifest.size);
-                if (m_kubernetesSaved) {
-                    if (auto copied = repo->upload(m_primary.locationOf(kubernetesName),
-                                                   kubernetesName,
-                                                   Progress(nullptr, CancelToken()));
-                        !copied)
-                        m_warnings.append(copied.error().message);
-                }
             }
             rec.checkedAt = QDateTime::currentDateTimeUtc();
             if (rec.state != CopyStatus::Ok && !m_cancelledCopies.contains(config.name))

@@ -30,6 +30,8 @@ struct PodRow
 
     static PodRow from(const QJsonObject &pod, const QDateTime &now);
     static Health healthOf(const QString &status, const QString &ready);
+    // An update that changes nothing shown (an annotation, a resourceVersion) is no change.
+    bool operator==(const PodRow &) const = default;
 };
 
 struct DeploymentRow

@@ -7,6 +7,10 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcWatch, "ragdr.cluster.watch", QtWarningMsg)
 
 namespace ragdr::core {
@@ -214,8 +218,10 @@ void ResourceWatcher::list(const QString &continueToken)
                 return;
             }
             const QJsonObject page = QJsonDocument::fromJson(body).object();
-            for (const QJsonValue &v : page.value(QStringLiteral("items")).toArray())
-                m_listed.append(v.toObject());
+            for (const QJsonValue &v : page.value(QStringLiteral("items")).toArray()) {
+                const QJsonObject o = v.toObject();
+                m_listed.append({nameOf(o), pending(o)});
+            }
             const QJsonObject meta = page.value(QStringLiteral("metadata")).toObject();
             const QString next = meta.value(QStringLiteral("continue")).toString();
             if (!next.isEmpty()) {
@@ -227,9 +233,8 @@ void ResourceWatcher::list(const QString &continueToken)
             m_upserts.clear();
             m_order.clear();
             m_deleted.clear();
-            for (const QJsonObject &o : std::as_const(m_listed)) {
-                const QString name = nameOf(o);
-                m_upserts.insert(name, o);
+            for (auto &[name, item] : m_listed) {
+                m_upserts.insert(name, std::move(item));
                 m_order.append(name);
             }
             m_listed.clear();
@@ -330,15 +335,21 @@ void ResourceWatcher::handleEvent(const QByteArray &line)
         return;
     const QString name = nameOf(object);
     if (type == QLatin1String("DELETED")) {
+        // Left in m_order (removing it there is linear, and a storm deletes thousands): the
+        // flush skips names with nothing pending.
         m_upserts.remove(name);
-        m_order.removeOne(name);
         m_deleted.insert(name);
     } else if (type == QLatin1String("ADDED") || type == QLatin1String("MODIFIED")) {
         m_deleted.remove(name);
         if (!m_upserts.contains(name))
             m_order.append(name);
-        m_upserts.insert(name, object);
+        m_upserts.insert(name, pending(object));
     }
+}
+
+QVariant ResourceWatcher::pending(const QJsonObject &object) const
+{
+    return m_transform ? m_transform(object) : QVariant(object);
 }
 
 void ResourceWatcher::onWatchFinished()
@@ -412,19 +423,24 @@ void ResourceWatcher::flush()
     b.reset = std::exchange(m_resetPending, false);
     b.resourceVersion = m_resourceVersion;
     b.source = m_path + QLatin1Char('?') + m_selector.toString();
-    b.upserts.reserve(m_order.size());
-    for (const QString &name : std::as_const(m_order))
-        b.upserts.append(m_upserts.value(name));
+    // With a transform the receiver gets only what it asked for, never the JSON objects.
     if (m_transform) {
-        b.derived.reserve(b.upserts.size());
-        b.names.reserve(b.upserts.size());
-        for (const QJsonObject &o : std::as_const(b.upserts)) {
-            b.derived.append(m_transform(o));
-            b.names.append(nameOf(o));
+        b.derived.reserve(m_upserts.size());
+        b.names.reserve(m_upserts.size());
+    } else {
+        b.upserts.reserve(m_upserts.size());
+    }
+    for (const QString &name : std::as_const(m_order)) {
+        const auto it = m_upserts.find(name);
+        if (it == m_upserts.end())
+            continue; // deleted since, or already taken
+        if (m_transform) {
+            b.derived.append(std::move(*it));
+            b.names.append(name);
+        } else {
+            b.upserts.append(it->toJsonObject());
         }
-        // The receiver gets what it asked for, not the objects as well: freeing thousands of JSON
-        // trees is work its (GUI) thread need not do.
-        b.upserts.clear();
+        m_upserts.erase(it);
     }
     b.deletions = QStringList(m_deleted.cbegin(), m_deleted.cend());
     m_upserts.clear();
@@ -432,7 +448,14 @@ void ResourceWatcher::flush()
     m_deleted.clear();
     if (m_filter)
         m_filter(b);
+    const bool relisted = b.reset;
     Q_EMIT batch(b);
+#ifdef __GLIBC__
+    // A relist of thousands of objects parsed and freed megabytes of small JSON nodes; glibc
+    // keeps such memory in this thread's arena unless asked to give it back.
+    if (relisted)
+        ::malloc_trim(0);
+#endif
 }
 
 } // namespace ragdr::core

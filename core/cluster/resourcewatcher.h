@@ -150,9 +150,12 @@ private:
     std::shared_ptr<void> m_credentialInterest;
     QByteArray m_pending;
     QString m_resourceVersion;
-    QList<QJsonObject> m_listed;
-    // Pending changes, last one per name wins.
-    QHash<QString, QJsonObject> m_upserts;
+    // What arrives is derived (m_transform) as it arrives, and only that is held: a list of
+    // thousands of pods never holds their JSON all at once. Without a transform, the object.
+    QVariant pending(const QJsonObject &object) const;
+    QList<std::pair<QString, QVariant>> m_listed;
+    // Pending changes, last one per name wins; m_order may name one twice or one since deleted.
+    QHash<QString, QVariant> m_upserts;
     QStringList m_order;
     QSet<QString> m_deleted;
     bool m_resetPending = false;

@@ -501,3 +501,23 @@ TEST(BackupTableModel, UpdatesInPlaceUnderTheModelTester)
     model.clearRunning();
     EXPECT_EQ(model.rowCount(), 2);
 }
+
+// Cold start: the window is painted, saying what it opens, before the profile is read; the
+// profile, the catalog and the watches follow the first paint.
+TEST(ConsoleColdStart, TheWindowPaintsBeforeTheProfileIsRead)
+{
+    TestDatabase db(100);
+    const auto dir = makeTempDir();
+    const QString profile = TestSandbox::shared().writeIsolatedProfile(dir->path(), db.name());
+    ui::MainWindow window;
+    window.openProfileAfterFirstPaint(profile);
+    EXPECT_EQ(window.workspace(), nullptr) << "the profile was read before the window was shown";
+    ASSERT_NE(window.centralWidget(), nullptr);
+    EXPECT_EQ(window.centralWidget()->objectName(), QStringLiteral("openingPage"));
+    window.show();
+    ASSERT_TRUE(waitUntil([&] { return window.workspace() != nullptr; }, std::chrono::seconds(20)))
+        << "the profile was not opened after the first paint";
+    EXPECT_EQ(window.workspace()->profile().path, profile);
+    EXPECT_NE(window.findChild<QWidget *>(QStringLiteral("backupsPanel")), nullptr);
+    window.close();
+}

@@ -9,14 +9,18 @@
 #include "sandbox/kubelogs.h"
 #include "sandbox/kubestore.h"
 #include "sandbox/labelselector.h"
+#include "wait.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace ragdr;
 using namespace ragdr::sandbox;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -427,4 +431,58 @@ TEST(KubeController, CrashLoopFaultRestartsAndHeals)
                   .value(QStringLiteral("readyReplicas"))
                   .toInt(),
               2);
+}
+
+// The bench's load faults: pod-storm updates every pod (a round every Kubelet::kStormMs) until
+// healed; log-flood adds KubeLogs::kFloodLinesPerSecond lines to a followed log.
+TEST(KubeController, PodStormUpdatesEveryPodAndLogFloodAddsLines)
+{
+    std::unique_ptr<KubeController> controller;
+    KubeStore store([&] { return controller->now(); });
+    controller = std::make_unique<KubeController>(store, clusterConfig(30));
+    controller->start();
+    const auto pods = store.objects(KubeResource::Pods);
+    ASSERT_EQ(pods.size(), 30);
+    const QString stormKey = QStringLiteral("sandbox.ragdr.io/storm");
+    auto stormed = [&] {
+        int n = 0;
+        for (const QJsonObject &pod : store.objects(KubeResource::Pods)) {
+            n += pod.value(QStringLiteral("metadata"))
+                     .toObject()
+                     .value(QStringLiteral("annotations"))
+                     .toObject()
+                     .contains(stormKey);
+        }
+        return n;
+    };
+    EXPECT_EQ(stormed(), 0);
+    controller->setFault(KubeController::Fault::PodStorm, true);
+    EXPECT_TRUE(test::waitUntil([&] { return stormed() == 30; }, 20s))
+        << stormed() << " of 30 pods updated by the storm";
+    controller->setFault(KubeController::Fault::PodStorm, false);
+
+    const QString podKey = pods.firstKey();
+    const auto quiet = controller->logTarget(podKey, QStringLiteral("api"));
+    ASSERT_TRUE(quiet.has_value());
+    EXPECT_EQ(quiet->floodFromMs, 0);
+    controller->setFault(KubeController::Fault::LogFlood, true);
+    const auto flooded = controller->logTarget(podKey, QStringLiteral("api"));
+    ASSERT_TRUE(flooded.has_value());
+    ASSERT_GT(flooded->floodFromMs, 0);
+    const qint64 from = flooded->floodFromMs, to = from + 249;
+    const auto before
+        = KubeLogs::lines(quiet->flavour, podKey, quiet->podIP, quiet->current, from, to);
+    const auto during = KubeLogs::lines(flooded->flavour,
+                                        podKey,
+                                        flooded->podIP,
+                                        flooded->current,
+                                        from,
+                                        to,
+                                        flooded->floodFromMs);
+    EXPECT_EQ(during.size() - before.size(), KubeLogs::kFloodLinesPerSecond / 4);
+    EXPECT_TRUE(std::is_sorted(during.cbegin(),
+                               during.cend(),
+                               [](const LogLine &a, const LogLine &b) { return a.ms < b.ms; }));
+    controller->setFault(KubeController::Fault::LogFlood, false);
+    EXPECT_EQ(controller->logTarget(podKey, QStringLiteral("api"))->floodFromMs, 0);
 }

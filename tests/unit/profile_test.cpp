@@ -44,6 +44,7 @@ TEST(Profile, RunbookProfileCarriesTheRunbookValues)
     ASSERT_TRUE(p.has_value()) << qPrintable(p.error().message);
     EXPECT_EQ(p->backup.naming, QStringLiteral("rag_backup_%F.dump"));
     EXPECT_EQ(p->backup.latestName, QStringLiteral("rag_backup_latest.dump"));
+    EXPECT_EQ(p->backup.compression, 1) << "the fast compression the README explains";
     ASSERT_GE(p->regions.size(), 1);
     EXPECT_EQ(p->regions.first().kube.ns, QStringLiteral("rag-prod"));
     // runbook §3.1's /backups, one directory per region under it.

@@ -143,3 +143,88 @@ TEST(KubeConnectionRequests, DisableCompressionAsksForNoGzip)
     ASSERT_FALSE(encodings.isEmpty());
     EXPECT_EQ(encodings.constFirst(), QByteArray("identity"));
 }
+
+namespace {
+
+QJsonObject pod(int i, int resourceVersion)
+{
+    return {{QStringLiteral("metadata"),
+             QJsonObject{{QStringLiteral("name"), QStringLiteral("p%1").arg(i)},
+                         {QStringLiteral("resourceVersion"), QString::number(resourceVersion)}}}};
+}
+
+QByteArray event(const char *type, const QJsonObject &object)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("type"), QLatin1String(type)},
+                                     {QStringLiteral("object"), object}})
+               .toJson(QJsonDocument::Compact)
+           + '\n';
+}
+
+} // namespace
+
+// The watcher derives rows as pages and events arrive and holds only those (a list of thousands of
+// pods never holds their JSON at once); what leaves is still the list in order, then each name
+// once, the last change winning, and a name deleted and added again in one batch as an upsert.
+TEST(ResourceWatcherBatches, DerivedRowsLeaveInOrderOncePerNameWithTheLastChange)
+{
+    static constexpr int kListed = 600; // two pages of 500
+    FakeApiServer server([](sandbox::HttpConnection *c, const sandbox::HttpRequest &r) {
+        if (!isWatch(r)) {
+            const int from = r.queryValue(QStringLiteral("continue")).toInt();
+            const int to = std::min(kListed, from + r.queryValue(QStringLiteral("limit")).toInt());
+            QJsonArray items;
+            for (int i = from; i < to; ++i)
+                items.append(pod(i, 10));
+            QJsonObject meta{{QStringLiteral("resourceVersion"), QStringLiteral("10")}};
+            if (to < kListed)
+                meta.insert(QStringLiteral("continue"), QString::number(to));
+            FakeApiServer::sendJson(c,
+                                    200,
+                                    {{QStringLiteral("kind"), QStringLiteral("PodList")},
+                                     {QStringLiteral("metadata"), meta},
+                                     {QStringLiteral("items"), items}});
+            return;
+        }
+        // One chunk, so that every event falls into one batch; the stream stays open.
+        c->beginStream(200, "application/json");
+        c->writeChunk(event("DELETED", pod(0, 11)) + event("ADDED", pod(0, 12))
+                      + event("MODIFIED", pod(1, 13)) + event("DELETED", pod(1, 14))
+                      + event("MODIFIED", pod(2, 15)) + event("MODIFIED", pod(2, 16)));
+    });
+    ASSERT_TRUE(server.isListening()) << qPrintable(testCertificates().error);
+    auto connection = KubeConnection::open(server.access());
+    ASSERT_TRUE(connection.has_value()) << qPrintable(connection.error().message);
+    ResourceWatcher watcher(*connection, kPods, QUrlQuery());
+    watcher.setTransform([](const QJsonObject &o) {
+        return QVariant(o.value(QStringLiteral("metadata"))
+                            .toObject()
+                            .value(QStringLiteral("resourceVersion"))
+                            .toString());
+    });
+    QList<WatchBatch> batches;
+    QObject::connect(&watcher, &ResourceWatcher::batch, [&](const WatchBatch &b) {
+        batches.append(b);
+    });
+    watcher.start();
+    ASSERT_TRUE(waitUntil([&] { return batches.size() >= 2; }, 20s))
+        << batches.size() << " batches; lists asked: " << server.count(QStringLiteral("list"));
+
+    const WatchBatch &listed = batches.at(0);
+    EXPECT_TRUE(listed.reset);
+    EXPECT_TRUE(listed.upserts.isEmpty()) << "JSON objects left with derived rows";
+    ASSERT_EQ(listed.names.size(), kListed);
+    ASSERT_EQ(listed.derived.size(), kListed);
+    for (int i = 0; i < kListed; ++i)
+        ASSERT_EQ(listed.names.at(i), QStringLiteral("p%1").arg(i));
+    EXPECT_EQ(listed.derived.constFirst().toString(), QStringLiteral("10"));
+
+    const WatchBatch &changed = batches.at(1);
+    EXPECT_FALSE(changed.reset);
+    EXPECT_TRUE(changed.upserts.isEmpty());
+    EXPECT_EQ(changed.names, (QStringList{QStringLiteral("p0"), QStringLiteral("p2")}));
+    ASSERT_EQ(changed.derived.size(), 2);
+    EXPECT_EQ(changed.derived.at(0).toString(), QStringLiteral("12"));
+    EXPECT_EQ(changed.derived.at(1).toString(), QStringLiteral("16"));
+    EXPECT_EQ(changed.deletions, QStringList{QStringLiteral("p1")});
+}

@@ -68,6 +68,9 @@ LogView::LogView(QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_text, 1);
 
+    m_feed.setSingleShot(true);
+    m_feed.setInterval(0);
+    connect(&m_feed, &QTimer::timeout, this, &LogView::feed);
     connect(&m_stream, &core::LogStream::lines, this, &LogView::append);
     connect(&m_stream,
             &core::LogStream::stateChanged,
@@ -140,6 +143,8 @@ void LogView::clear()
     m_stream.stop();
     m_text->clear();
     m_held.clear();
+    m_queue.clear();
+    m_feed.stop();
     m_pod = {};
     m_title->setText(tr("Select a pod to read its log."));
     m_indicator->clear();
@@ -151,6 +156,8 @@ void LogView::restart()
         return;
     m_text->clear();
     m_held.clear();
+    m_queue.clear();
+    m_feed.stop();
     core::LogOptions options;
     options.container = m_container->currentText();
     options.previous = m_previous->isChecked();
@@ -172,17 +179,31 @@ void LogView::append(const QList<core::LogLine> &lines)
     m_pause->setText(tr("Pause"));
     if (lines.isEmpty())
         return;
+    m_queue.append(lines);
+    // Only the newest kMaxLines can stay: older ones would be dropped as soon as they were shown.
+    if (m_queue.size() > kMaxLines)
+        m_queue.remove(0, m_queue.size() - kMaxLines);
+    if (!m_feed.isActive())
+        feed();
+}
+
+void LogView::feed()
+{
+    // A slice at a time, each on its own turn of the event loop: a flood of thousands of lines a
+    // second costs the GUI thread many short appends, never one long one.
+    const qsizetype n = std::min<qsizetype>(m_queue.size(), kSliceLines);
     QString block;
     const bool stamps = m_timestamps->isChecked();
-    // Only the newest kMaxLines can stay: older ones in the batch would be dropped at once.
-    const qsizetype from = std::max<qsizetype>(0, lines.size() - kMaxLines);
-    for (qsizetype i = from; i < lines.size(); ++i) {
+    for (qsizetype i = 0; i < n; ++i) {
         if (!block.isEmpty())
             block += QLatin1Char('\n');
         if (stamps)
-            block += core::kubetime::formatNano(lines.at(i).at) + QLatin1Char(' ');
-        block += lines.at(i).text;
+            block += core::kubetime::formatNano(m_queue.at(i).at) + QLatin1Char(' ');
+        block += m_queue.at(i).text;
     }
+    m_queue.remove(0, n);
+    if (!m_queue.isEmpty())
+        m_feed.start();
     QScrollBar *scroll = m_text->verticalScrollBar();
     const int keep = scroll->value();
     m_text->appendPlainText(block);

@@ -3,6 +3,7 @@
 #include "core/cluster/clusterrows.h"
 #include "core/cluster/logstream.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
@@ -27,7 +28,9 @@ class LogView final : public QWidget
     Q_DISABLE_COPY_MOVE(LogView)
 
 public:
-    static constexpr int kMaxLines = 5000;
+    static constexpr int kMaxLines = 50'000;
+    // Lines appended in one turn of the event loop (about 5 ms here).
+    static constexpr int kSliceLines = 500;
 
     explicit LogView(QWidget *parent = nullptr);
 
@@ -37,17 +40,21 @@ public:
     void clear();
     QString text() const;
     QString podName() const { return m_pod.name; }
+    // What the stream delivers (public for tests): shown a slice per turn of the event loop.
+    void append(const QList<core::LogLine> &lines);
 
 private:
     void restart();
-    void append(const QList<core::LogLine> &lines);
+    void feed();
     void find(bool backwards);
     void setIndicator(const QString &text, const QColor &colour);
 
     core::LogStream m_stream;
     std::shared_ptr<core::KubeConnection> m_connection;
     core::PodRow m_pod;
-    QList<core::LogLine> m_held; // what arrived while paused
+    QList<core::LogLine> m_held;  // what arrived while paused
+    QList<core::LogLine> m_queue; // what arrived, not shown yet
+    QTimer m_feed;
     QLabel *m_title;
     QComboBox *m_container;
     QCheckBox *m_previous;

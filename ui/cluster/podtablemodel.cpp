@@ -6,6 +6,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace ragdr::ui {
 
 namespace {
@@ -88,21 +90,29 @@ void PodTableModel::apply(const core::WatchBatch &batch)
     if (!doomed.isEmpty())
         rebuildIndex();
 
-    int minChanged = INT_MAX, maxChanged = -1;
+    // Only rows whose cells changed, in runs of adjacent rows: one range from the first changed
+    // row to the last would make the sorting proxy look at thousands of rows in a storm that
+    // touches a few hundred scattered ones, most of them without a visible change.
+    QList<int> changed;
     QList<core::PodRow> added;
     for (const QVariant &v : batch.derived) {
         const core::PodRow row = v.value<core::PodRow>();
         const int at = m_index.value(row.name, -1);
-        if (at >= 0) {
-            m_rows[at] = row;
-            minChanged = std::min(minChanged, at);
-            maxChanged = std::max(maxChanged, at);
-        } else {
+        if (at < 0) {
             added.append(row);
+        } else if (!(m_rows.at(at) == row)) {
+            m_rows[at] = row;
+            changed.append(at);
         }
     }
-    if (maxChanged >= 0)
-        Q_EMIT dataChanged(index(minChanged, 0), index(maxChanged, ColumnCount - 1));
+    std::sort(changed.begin(), changed.end());
+    for (int i = 0; i < changed.size();) {
+        int j = i + 1;
+        while (j < changed.size() && changed.at(j) <= changed.at(j - 1) + 1)
+            ++j;
+        Q_EMIT dataChanged(index(changed.at(i), 0), index(changed.at(j - 1), ColumnCount - 1));
+        i = j;
+    }
     if (!added.isEmpty()) {
         const int first = int(m_rows.size());
         beginInsertRows({}, first, first + int(added.size()) - 1);

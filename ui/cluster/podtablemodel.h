@@ -9,9 +9,9 @@
 
 namespace ragdr::ui {
 
-// The pods of one region, updated in place from watch batches: one dataChanged per batch for the
-// rows that changed, one insert for the rows that came, and a reset only when most rows changed
-// at once, so that thousands of pods cost the GUI thread little.
+// The pods of one region, updated in place from watch batches: dataChanged only for the rows whose
+// cells changed (in runs of adjacent rows), one insert for the rows that came, and a reset only
+// when most rows changed at once, so that thousands of pods cost the GUI thread little.
 class PodTableModel final : public QAbstractTableModel
 {
     Q_OBJECT

@@ -32,8 +32,11 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace ragdr::ui {
 
@@ -179,6 +182,29 @@ bool MainWindow::openProfile(const QString &path)
                        {tr("open %1").arg(QFileInfo(path).fileName()),
                         tr("Open %1").arg(QFileInfo(path).fileName()),
                         QStringLiteral("opening %1").arg(path)});
+}
+
+void MainWindow::openProfileAfterFirstPaint(const QString &path)
+{
+    m_openAfterPaint = path;
+    m_profileLabel->setText(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    setCentralWidget(messagePage(QStringLiteral("openingPage"),
+                                 tr("Opening %1…").arg(QFileInfo(path).fileName()),
+                                 tr("Reading the profile; the backups and the clusters' state "
+                                    "follow in their panels."),
+                                 false));
+}
+
+bool MainWindow::event(QEvent *event)
+{
+    const bool handled = QMainWindow::event(event);
+    if (event->type() == QEvent::Paint && !m_openAfterPaint.isEmpty()) {
+        // Queued: the first frame is flushed to the screen before the profile is read.
+        QTimer::singleShot(0, this, [this, path = std::exchange(m_openAfterPaint, {})] {
+            openProfile(path);
+        });
+    }
+    return handled;
 }
 
 void MainWindow::reloadProfile()

@@ -44,6 +44,9 @@ public:
     // why), or when operations of the current profile must end first (the window asks, and opens
     // the profile once they have).
     bool openProfile(const QString &path);
+    // For a cold start: the window paints first (saying what it opens), the profile is read
+    // right after that first paint, so that the console is on screen before any file is read.
+    void openProfileAfterFirstPaint(const QString &path);
     void reloadProfile();
     core::Workspace *workspace() const { return m_workspace.get(); }
     BackupsPanel *backupsPanel() const { return m_backups; }
@@ -55,6 +58,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool event(QEvent *event) override;
 
 private:
     // How a request to leave the current workspace is worded: "close the console", "Close the
@@ -83,6 +87,7 @@ private:
 
     std::unique_ptr<core::Workspace> m_workspace;
     QString m_lastPath;
+    QString m_openAfterPaint;
     QStackedWidget *m_stack = nullptr;
     QListWidget *m_nav = nullptr;
     QComboBox *m_regions = nullptr;
