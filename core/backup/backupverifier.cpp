@@ -501,7 +501,11 @@ void BackupVerifier::restoreAndCompare(const QString &path,
         checks.couldNotCheck(QStringLiteral("restore"), password.error().message);
         return;
     }
-    auto admin = PgSession::connect(db, *password);
+    // The scratch database's lock is taken where every verifier takes it, the maintenance
+    // database: an advisory lock holds only within its database, and from the region's own
+    // database the verification of another region on the same server took this one's scratch
+    // database for a leftover, and dropped it under it.
+    auto admin = PgSession::connect(db, *password, m_profile.restore.maintenanceDatabase);
     if (!admin) {
         checks.couldNotCheck(QStringLiteral("restore"), admin.error().message);
         return;

@@ -85,17 +85,28 @@ void ChildRecorder::scan()
         }
         if (!descendant)
             continue;
-        Seen s{it.key(),
-               readAll(QStringLiteral("/proc/%1/cmdline").arg(it.key())),
-               readAll(QStringLiteral("/proc/%1/environ").arg(it.key()))};
-        const QMutexLocker lock(&m_mutex);
-        // A process is recorded again when it has exec'd something else since.
-        bool known = false;
-        for (const Seen &k : std::as_const(m_seen))
-            known = known || (k.pid == s.pid && k.cmdline == s.cmdline);
-        if (!known)
-            m_seen.append(s);
+        record(it.key(), it.value());
     }
+}
+
+void ChildRecorder::look(qint64 pid)
+{
+    record(pid, parentOf(pid));
+}
+
+void ChildRecorder::record(qint64 pid, qint64 parent)
+{
+    Seen s{pid,
+           parent,
+           readAll(QStringLiteral("/proc/%1/cmdline").arg(pid)),
+           readAll(QStringLiteral("/proc/%1/environ").arg(pid))};
+    const QMutexLocker lock(&m_mutex);
+    // A process is recorded again when it has exec'd something else since.
+    bool known = false;
+    for (const Seen &k : std::as_const(m_seen))
+        known = known || (k.pid == s.pid && k.cmdline == s.cmdline);
+    if (!known)
+        m_seen.append(s);
 }
 
 } // namespace ragdr::test

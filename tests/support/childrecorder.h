@@ -19,6 +19,7 @@ public:
     struct Seen
     {
         qint64 pid = 0;
+        qint64 parent = 0;  // when first seen; this process for its own children
         QByteArray cmdline; // arguments separated by NUL
         QByteArray environ; // NAME=value entries separated by NUL
     };
@@ -30,9 +31,12 @@ public:
 
     void stop();
     QList<Seen> seen() const;
+    // Records pid now, beside the scans: for a child the test started and knows has exec'd.
+    void look(qint64 pid);
 
 private:
     void scan();
+    void record(qint64 pid, qint64 parent);
 
     std::atomic_bool m_stop{false};
     QHash<qint64, qint64> m_parents; // pid -> parent, as first read (the scan thread's own)
