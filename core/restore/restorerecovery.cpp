@@ -119,11 +119,18 @@ OperationResult RestoreRecovery::cleanup(const QString &restoreId, const Progres
             names,
             p,
             [&](DeploymentActions &actions, KubeApi &, const QString &name, const Progress &part) {
-                OperationResult r = actions.scale(name,
-                                                  replicas.value(name),
-                                                  std::nullopt,
-                                                  part.sub(0.0, 0.4),
-                                                  timeout);
+                // The controller moves a deployment on all the time: a conflict says only that,
+                // and setting an absolute replica count again is safe.
+                OperationResult r;
+                for (int attempt = 0; attempt < 3; ++attempt) {
+                    r = actions.scale(name,
+                                      replicas.value(name),
+                                      std::nullopt,
+                                      part.sub(0.0, 0.4),
+                                      timeout);
+                    if (r.ok() || !r.message.contains(QLatin1String("409")))
+                        break;
+                }
                 return r.ok() && restart ? actions.restart(name, part.sub(0.4, 1.0), timeout) : r;
             });
         for (int i = 0; i < names.size(); ++i) {
